@@ -1,0 +1,109 @@
+#requires -Version 7.0
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the NetworkAsCode module.
+.DESCRIPTION
+    Tasks:
+      Build  builds the solution (warnings are errors) and lays out out/NetworkAsCode, importable by path.
+      Test   builds, then runs every xunit and Pester test; ends with "Tests: N passed, M failed".
+    Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'NetworkAsCode'
+$ResultsDir = Join-Path $Out 'test-results'
+
+function Invoke-Native {
+    # Runs a native command and fails the build when it fails.
+    param([string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-Build {
+    Write-Host '== Build' -ForegroundColor Cyan
+    Invoke-Native dotnet @('build', (Join-Path $Root 'NacPowerShell.sln'), '-c', $Configuration, '-warnaserror', '-nologo', '-v', 'q')
+
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    $publish = Join-Path $Out 'publish/NetworkAsCode'
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode/NetworkAsCode.csproj'), '-c', $Configuration,
+        '--no-build', '-o', $publish, '-nologo', '-v', 'q')
+    New-Item -ItemType Directory -Path $ModuleOut -Force | Out-Null
+    Get-ChildItem $publish -File | Where-Object { $_.Extension -in '.dll', '.ps1xml' -and $_.Name -ne 'System.Management.Automation.dll' } |
+        Copy-Item -Destination $ModuleOut
+    Copy-Item (Join-Path $Root 'NetworkAsCode.psd1') $ModuleOut
+    Write-Host "Module laid out in $ModuleOut"
+}
+
+function Get-TrxCounts {
+    param([string] $Path)
+    [xml] $trx = Get-Content -Raw $Path
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-XunitTests {
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
+        Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
+        $trx = "$($project.BaseName).trx"
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
+        $trxPath = Join-Path $ResultsDir $trx
+        if (-not (Test-Path $trxPath)) {
+            Write-Host "no results from $($project.BaseName): counted as one failure" -ForegroundColor Red
+            $total.Failed++
+            continue
+        }
+        $counts = Get-TrxCounts $trxPath
+        $total.Passed += $counts.Passed
+        $total.Failed += $counts.Failed
+    }
+    $total
+}
+
+function Invoke-PesterTests {
+    Write-Host '== Pester' -ForegroundColor Cyan
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/pester/PesterRestore.proj'), '-nologo', '-v', 'q')
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
+    $summary = Join-Path $ResultsDir 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    # A separate process, so the tests import the module fresh and nothing here is locked or shared.
+    $runner = Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1'
+    & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -File $runner `
+        -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary
+    if (-not (Test-Path $summary)) {
+        Write-Host 'Pester wrote no summary: counted as one failure' -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    Get-Content -Raw $summary | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
+    $results = @(Invoke-XunitTests; Invoke-PesterTests)
+    $passed = ($results | Measure-Object -Property Passed -Sum).Sum
+    $failed = ($results | Measure-Object -Property Failed -Sum).Sum
+    Write-Host ''
+    Write-Host "Tests: $passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+}

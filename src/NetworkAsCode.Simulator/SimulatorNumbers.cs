@@ -1,0 +1,17 @@
+namespace NetworkAsCode.Simulator;
+
+/// <summary>
+/// Phone numbers with a fixed, documented behaviour (list them in the README). Any other well-formed number is a
+/// known, eligible device.
+/// </summary>
+public static class SimulatorNumbers
+{
+    /// <summary>NaC's documented "not found" number: 404 IDENTIFIER_NOT_FOUND on create and retrieve-sessions.</summary>
+    public const string NotFound = "+99999990404";
+
+    /// <summary>A device the service does not apply to: 422 SERVICE_NOT_APPLICABLE on create and retrieve.</summary>
+    public const string NotApplicable = "+99999990422";
+
+    /// <summary>The session becomes AVAILABLE, then the network ends it (UNAVAILABLE / NETWORK_TERMINATED) after <c>--terminate-after-ms</c>.</summary>
+    public const string NetworkTerminates = "+99999990500";
+}

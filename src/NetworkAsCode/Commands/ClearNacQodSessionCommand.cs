@@ -1,0 +1,87 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using NetworkAsCode.Http;
+
+namespace NetworkAsCode.Commands
+{
+    /// <summary>Deletes every session of each device piped in, asking once per device.</summary>
+    [Cmdlet(VerbsCommon.Clear, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(QodSession))]
+    public sealed class ClearNacQodSessionCommand : NacApiCmdlet
+    {
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public Device Device { get; set; } = null!;
+
+        /// <summary>Do not ask for confirmation. -WhatIf still only reports.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Emit each removed session.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            IReadOnlyList<QodSession> sessions;
+            try
+            {
+                sessions = Run(cancel => Client.GetSessionsAsync(Device, cancel));
+            }
+            catch (NacException e)
+            {
+                WriteNacError(e, Device);
+                return;
+            }
+            if (sessions.Count == 0)
+            {
+                WriteVerbose($"Device {Device} has no QoD sessions.");
+                return;
+            }
+            if (!ShouldClear(sessions)) return;
+
+            foreach (var session in sessions)
+            {
+                try
+                {
+                    Run(cancel => Client.DeleteSessionAsync(session.SessionId, cancel));
+                    State.ForgetSession(session.SessionId);
+                    WriteVerbose($"Removed QoD session {session.SessionId}.");
+                    if (PassThru) WriteObject(session);
+                }
+                catch (NacApiException e) when (e.StatusCode == 404)
+                {
+                    // Gone between the list and the delete (expired or removed elsewhere): the goal is met.
+                    WriteVerbose($"QoD session {session.SessionId} was already gone.");
+                }
+                catch (NacException e)
+                {
+                    WriteNacError(e, session);
+                }
+            }
+        }
+
+        /// <summary>
+        /// -WhatIf lists each session; otherwise one question per device, which -Force skips unless
+        /// -Confirm is given explicitly.
+        /// </summary>
+        private bool ShouldClear(IReadOnlyList<QodSession> sessions)
+        {
+            if (WhatIfInEffect())
+            {
+                foreach (var session in sessions) ShouldProcess(session.SessionId, "Remove QoD session");
+                return false;
+            }
+            bool confirmBound = MyInvocation.BoundParameters.ContainsKey("Confirm");
+            if (Force && !confirmBound) return true;
+            return ShouldProcess(Device.ToString(), $"Remove {sessions.Count} QoD session(s)");
+        }
+
+        private bool WhatIfInEffect()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound))
+                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Management.Automation;
+using NetworkAsCode.Completers;
+using NetworkAsCode.Http;
+using NetworkAsCode.Infrastructure;
+
+namespace NetworkAsCode.Commands
+{
+    /// <summary>Gets sessions by id, or every session of a device.</summary>
+    [Cmdlet(VerbsCommon.Get, "NacQodSession")]
+    [OutputType(typeof(QodSession))]
+    public sealed class GetNacQodSessionCommand : NacApiCmdlet
+    {
+        private const string ById = "ById";
+        private const string ByDevice = "ByDevice";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
+        [ValidateNac(NacRule.SessionId, "SessionId")]
+        public string[] SessionId { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ByDevice, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public Device Device { get; set; } = null!;
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ByDevice)
+            {
+                try
+                {
+                    foreach (var session in Run(cancel => Client.GetSessionsAsync(Device, cancel))) WriteSession(session);
+                }
+                catch (NacException e)
+                {
+                    WriteNacError(e, Device);
+                }
+                return;
+            }
+
+            foreach (string id in SessionId)
+            {
+                try
+                {
+                    WriteSession(Run(cancel => Client.GetSessionAsync(id, cancel)));
+                }
+                catch (NacException e)
+                {
+                    WriteNacError(e, id);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using NetworkAsCode.Completers;
+using NetworkAsCode.Http;
+using NetworkAsCode.Infrastructure;
+
+namespace NetworkAsCode.Commands
+{
+    /// <summary>Extends sessions by a number of seconds.</summary>
+    [Cmdlet(VerbsData.Update, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByObject)]
+    [OutputType(typeof(QodSession))]
+    public sealed class UpdateNacQodSessionCommand : NacApiCmdlet
+    {
+        private const string ById = "ById";
+        private const string ByObject = "ByObject";
+
+        [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
+        [ValidateNac(NacRule.SessionId, "SessionId")]
+        public string[] SessionId { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public QodSession InputObject { get; set; } = null!;
+
+        /// <summary>Seconds to add, 1 to 86399.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNac(NacRule.Extension, "ExtendBy")]
+        public int ExtendBy { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            string[] ids = ParameterSetName == ByObject ? new[] { InputObject.SessionId } : SessionId;
+            foreach (string id in ids)
+            {
+                if (!ShouldProcess(id, $"Extend QoD session by {ExtendBy} s")) continue;
+                try
+                {
+                    var session = Run(cancel => Client.ExtendSessionAsync(id, ExtendBy, cancel));
+                    if (session.Device == null && ParameterSetName == ByObject) session.Device = InputObject.Device;
+                    WriteSession(session);
+                }
+                catch (NacException e)
+                {
+                    WriteNacError(e, ParameterSetName == ByObject ? (object)InputObject : id);
+                }
+            }
+        }
+    }
+}

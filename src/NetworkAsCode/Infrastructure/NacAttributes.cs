@@ -1,0 +1,111 @@
+using System;
+using System.Collections;
+using System.Management.Automation;
+using System.Security;
+using NetworkAsCode.Validation;
+
+namespace NetworkAsCode.Infrastructure
+{
+    /// <summary>The client-side rules a parameter can carry; the text of each lives in <see cref="NacValidation"/>.</summary>
+    public enum NacRule
+    {
+        PhoneNumber,
+        Ipv4,
+        Ipv6,
+        ServiceIpv4,
+        ServiceIpv6,
+        Port,
+        Profile,
+        Duration,
+        Extension,
+        SessionId,
+        NotificationUrl,
+    }
+
+    /// <summary>
+    /// Checks a parameter value (each element of an array) with the module's rule, so that a bad value
+    /// fails at binding, before any request, with a message that names the parameter and the rule.
+    /// Empty strings pass: they mean "not given" (an empty CSV column).
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ValidateNacAttribute : ValidateArgumentsAttribute
+    {
+        public ValidateNacAttribute(NacRule rule, string parameter)
+        {
+            Rule = rule;
+            Parameter = parameter;
+        }
+
+        public NacRule Rule { get; }
+        public string Parameter { get; }
+
+        protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+        {
+            object? value = arguments is PSObject wrapped ? wrapped.BaseObject : arguments;
+            if (value == null) return; // "not given": an empty CSV cell after [EmptyAsNull]
+            if (value is IEnumerable list && !(value is string))
+            {
+                foreach (object? item in list) ValidateOne(item);
+                return;
+            }
+            ValidateOne(value);
+        }
+
+        private void ValidateOne(object? element)
+        {
+            object? value = element is PSObject wrapped ? wrapped.BaseObject : element;
+            if (value == null) throw new ValidationMetadataException($"{Parameter} must not contain a null value.");
+            string? error = Check(value);
+            if (error != null) throw new ValidationMetadataException(error);
+        }
+
+        private string? Check(object value)
+        {
+            if (value is string text && text.Length == 0 && Rule != NacRule.SessionId && Rule != NacRule.Profile) return null;
+            switch (Rule)
+            {
+                case NacRule.PhoneNumber: return NacValidation.CheckPhoneNumber(Parameter, value as string);
+                case NacRule.Ipv4: return NacValidation.CheckIpv4(Parameter, value as string);
+                case NacRule.Ipv6: return NacValidation.CheckIpv6(Parameter, value as string);
+                case NacRule.ServiceIpv4: return NacValidation.CheckServiceIpv4(Parameter, value as string);
+                case NacRule.ServiceIpv6: return NacValidation.CheckServiceIpv6(Parameter, value as string);
+                case NacRule.Port: return NacValidation.CheckPort(Parameter, Convert.ToInt32(value));
+                case NacRule.Profile: return NacValidation.CheckProfile(Parameter, value as string);
+                case NacRule.Duration: return NacValidation.CheckDuration(Parameter, Convert.ToInt64(value));
+                case NacRule.Extension: return NacValidation.CheckExtension(Parameter, Convert.ToInt64(value));
+                case NacRule.SessionId: return NacValidation.CheckSessionId(Parameter, value as string);
+                case NacRule.NotificationUrl: return NacValidation.CheckNotificationUrl(Parameter, value as string);
+                default: return null;
+            }
+        }
+    }
+
+    /// <summary>Lets a SecureString parameter take a plain string too (converted at once, never kept as text).</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class SecureStringTransformationAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            object value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            if (value is string text)
+            {
+                var secure = new SecureString();
+                foreach (char c in text) secure.AppendChar(c);
+                secure.MakeReadOnly();
+                return secure;
+            }
+            return inputData;
+        }
+    }
+
+    /// <summary>Turns an empty or blank string into null before conversion, so an empty CSV cell is "not given" (not port 0).</summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class EmptyAsNullAttribute : ArgumentTransformationAttribute
+    {
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            return value is string text && string.IsNullOrWhiteSpace(text) ? null : inputData;
+        }
+    }
+}
