@@ -6,12 +6,13 @@
     Tasks:
       Build  builds the solution (warnings are errors) and lays out out/NetworkAsCode, importable by path.
       Test   builds, then runs every xunit and Pester test; ends with "Tests: N passed, M failed".
+      Demo   builds, starts the bundled simulator, runs examples/QuickStart.ps1 against it, stops it.
     Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test')]
+    [ValidateSet('Build', 'Test', 'Demo')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -44,6 +45,9 @@ function Invoke-Build {
     Get-ChildItem $publish -File | Where-Object { $_.Extension -in '.dll', '.ps1xml' -and $_.Name -ne 'System.Management.Automation.dll' } |
         Copy-Item -Destination $ModuleOut
     Copy-Item (Join-Path $Root 'NetworkAsCode.psd1') $ModuleOut
+    # The simulator travels with the module, so Start-NacSimulator works wherever the module is installed.
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode.Simulator/NetworkAsCode.Simulator.csproj'), '-c', $Configuration,
+        '--no-build', '-o', (Join-Path $ModuleOut 'simulator'), '-nologo', '-v', 'q')
     Write-Host "Module laid out in $ModuleOut"
 }
 
@@ -103,7 +107,22 @@ function Invoke-Test {
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
+function Invoke-Demo {
+    Invoke-Build
+    Write-Host '== Demo: examples/QuickStart.ps1 against the bundled simulator' -ForegroundColor Cyan
+    Import-Module $ModuleOut -Force
+    $simulator = Start-NacSimulator
+    try {
+        Write-Host "Simulator listening on $($simulator.BaseUrl)"
+        & (Join-Path $Root 'examples/QuickStart.ps1')
+        Write-Host 'Demo finished.' -ForegroundColor Green
+    } finally {
+        Stop-NacSimulator
+    }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
 }

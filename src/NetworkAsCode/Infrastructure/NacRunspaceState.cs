@@ -25,6 +25,9 @@ namespace NetworkAsCode.Infrastructure
             }
         }
 
+        /// <summary>Simulators that Start-NacSimulator started in this runspace.</summary>
+        public List<Commands.NacSimulator> Simulators { get; } = new List<Commands.NacSimulator>();
+
         /// <summary>What Connect-Nac set; null when not connected.</summary>
         public NacContextOptions? Context { get; set; }
 
