@@ -20,6 +20,8 @@
         'Update-NacQodSession'
         'Remove-NacQodSession'
         'Clear-NacQodSession'
+        'Start-NacSimulator'
+        'Stop-NacSimulator'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
