@@ -46,6 +46,9 @@ public sealed record SimulatorOptions
     /// <summary>Timeout of one notification POST, in milliseconds.</summary>
     public int NotificationTimeoutMs { get; init; } = 5000;
 
+    /// <summary>Stop when this process exits (Start-NacSimulator passes its own pwsh), so no simulator outlives its owner.</summary>
+    public int? ParentProcessId { get; init; }
+
     public static string HelpText => """
         NetworkAsCode.Simulator: a local simulator of the Nokia Network as Code Quality-on-Demand API
         (CAMARA QoD v1.1 at /quality-on-demand/v1, QoS profiles at /qos-profiles/v1). Binds to loopback only.
@@ -68,6 +71,7 @@ public sealed record SimulatorOptions
           --terminate-after-ms N    +99999990500: network terminates the session N ms after AVAILABLE (default 3000).
           --retention-s N           Keep UNAVAILABLE sessions N seconds before purging them (default 360).
           --notification-timeout-ms N  Timeout of one notification POST (default 5000).
+          --parent-pid PID           Stop when process PID exits (used by Start-NacSimulator).
           -h, --help                Show this help.
 
         Simulator phone numbers: +99999990404 -> 404 IDENTIFIER_NOT_FOUND; +99999990422 -> 422
@@ -125,6 +129,7 @@ public sealed record SimulatorOptions
                 "terminate-after-ms" => options with { TerminateAfterMs = Int(name, value, 0, 86_400_000) },
                 "retention-s" => options with { RetentionSeconds = Int(name, value, 0, 30 * 86_400) },
                 "notification-timeout-ms" => options with { NotificationTimeoutMs = Int(name, value, 1, 600_000) },
+                "parent-pid" => options with { ParentProcessId = Int(name, value, 1, int.MaxValue) },
                 _ => throw new ArgumentException($"Unknown option --{name}. Use --help for the options."),
             };
         }

@@ -11,7 +11,12 @@ internal static class JsonResponses
 {
     public const string JsonContentType = "application/json";
 
-    private static readonly JsonSerializerOptions WriteOptions = new() { WriteIndented = false };
+    /// <summary>Compact output; '+' and other non-HTML-safe characters are written as is (no \u escapes).</summary>
+    public static readonly JsonSerializerOptions WriteOptions = new()
+    {
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static Task WriteAsync(HttpContext context, int status, JsonNode body)
     {

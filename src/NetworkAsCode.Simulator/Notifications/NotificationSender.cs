@@ -136,7 +136,7 @@ public sealed class NotificationSender : INotificationQueue, IAsyncDisposable
             timeout.CancelAfter(_timeout);
             using var request = new HttpRequestMessage(HttpMethod.Post, notification.Sink)
             {
-                Content = new StringContent(BuildEvent(notification).ToJsonString(), Encoding.UTF8),
+                Content = new StringContent(BuildEvent(notification).ToJsonString(Http.JsonResponses.WriteOptions), Encoding.UTF8),
             };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue(CloudEventsContentType);
             if (notification.AccessToken is not null)

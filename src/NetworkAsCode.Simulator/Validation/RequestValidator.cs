@@ -99,7 +99,6 @@ public static partial class RequestValidator
     /// <summary>Validates an <c>ExtendSessionDuration</c> body and returns <c>requestedAdditionalDuration</c>.</summary>
     public static int ExtendSession(JsonElement body)
     {
-        RequireNonEmptyBody(body);
         var value = JsonFields.Integer(JsonFields.Required(body, "requestedAdditionalDuration", "requestedAdditionalDuration"), "requestedAdditionalDuration");
         if (value is < 1 or > MaxRequestedAdditionalDuration)
         {
