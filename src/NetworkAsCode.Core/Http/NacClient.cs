@@ -1,55 +1,130 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Polly;
+using Polly.Retry;
 
 namespace NetworkAsCode.Http
 {
     /// <summary>
-    /// Typed QoD v1 operations over one HttpClient. Stateless apart from its settings: the API key is read
-    /// from the SecureString when each request's headers are set and is never traced.
+    /// Typed QoD v1 operations over one HttpClient. The API key is read from its SecureString only when a
+    /// request's headers are set, and is never traced.
+    /// <para>
+    /// Retries never duplicate: get, retrieve and delete are repeated on 429, 502, 503, 504 and transient
+    /// connection failures. Create and extend are repeated only when the server surely did nothing (429, a
+    /// refused connection). When their outcome is unknown (timeout, 5xx, dropped connection) the client
+    /// first looks at the platform's state: an existing session with the same profile, server and ports is
+    /// the one the lost attempt created; an extension that already moved the expiry is done.
+    /// </para>
     /// </summary>
     public sealed class NacClient
     {
         public const string QodPath = "/quality-on-demand/v1";
-        private static readonly MediaTypeHeaderValue JsonType = new MediaTypeHeaderValue("application/json");
 
         private readonly HttpClient _http;
         private readonly NacConnectionSettings _settings;
         private readonly string _root;
+        private NacRetryPolicy _policy = NacRetryPolicy.Default;
+        private ResiliencePipeline<Attempt>? _safePipeline;
+        private ResiliencePipeline<Attempt>? _notSentPipeline;
 
         public NacClient(HttpClient http, NacConnectionSettings settings)
         {
             _http = http ?? throw new ArgumentNullException(nameof(http));
             _settings = settings ?? throw new ArgumentNullException(nameof(settings));
             _root = settings.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+            AddSecret(new NetworkCredential("", settings.Token).Password);
         }
 
-        /// <summary>How long one request may take before it fails as timed out. Default 30 s.</summary>
-        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+        /// <summary>Retry count, waits and the per-attempt timeout.</summary>
+        public NacRetryPolicy RetryPolicy
+        {
+            get => _policy;
+            set
+            {
+                _policy = value ?? throw new ArgumentNullException(nameof(value));
+                _safePipeline = _notSentPipeline = null;
+            }
+        }
 
-        /// <summary>Where trace lines go; null for none.</summary>
+        /// <summary>How long one attempt may take before it fails as timed out. Default 30 s.</summary>
+        public TimeSpan Timeout
+        {
+            get => _policy.Timeout;
+            set => RetryPolicy = new NacRetryPolicy(_policy.MaxRetries, value) { BaseDelay = _policy.BaseDelay, MaxDelay = _policy.MaxDelay };
+        }
+
+        /// <summary>Where trace lines go; null for none. Every line is scrubbed of the secrets this client knows.</summary>
         public INacTrace? Trace { get; set; }
+
+        private readonly List<string> _secrets = new List<string>();
+
+        /// <summary>Remembers a secret so that no trace line or error message ever shows it, whatever the server echoes.</summary>
+        private void AddSecret(string? secret)
+        {
+            if (string.IsNullOrEmpty(secret) || secret!.Length < 4) return;
+            lock (_secrets)
+                if (!_secrets.Contains(secret)) _secrets.Add(secret);
+        }
+
+        internal string Scrub(string text)
+        {
+            lock (_secrets)
+                foreach (string secret in _secrets)
+                    if (text.IndexOf(secret, StringComparison.Ordinal) >= 0) text = text.Replace(secret, "***");
+            return text;
+        }
+
+        private void Verbose(string line) => Trace?.Verbose(Scrub(line));
+        private void Debug(string line) => Trace?.Debug(Scrub(line));
 
         public NacConnectionSettings Settings => _settings;
 
         public async Task<QodSession> CreateSessionAsync(QodSessionRequest request, CancellationToken cancel)
         {
             request.Validate();
-            byte[] body = QodWire.CreateSessionBody(request, DateTimeOffset.UtcNow);
-            var response = await SendAsync(HttpMethod.Post, QodPath + "/sessions", body, cancel).ConfigureAwait(false);
-            return ReadSession(response, request.Device);
+            if (request.NotificationAuthToken != null) AddSecret(new NetworkCredential("", request.NotificationAuthToken).Password);
+            for (int round = 0; ; round++)
+            {
+                byte[] body = QodWire.CreateSessionBody(request, DateTimeOffset.UtcNow);
+                var attempt = await SendAsync(HttpMethod.Post, QodPath + "/sessions", body, Repeat.OnlyIfNotSent, cancel).ConfigureAwait(false);
+                if (attempt.Succeeded) return ReadSession(attempt, request.Device);
+                if (!attempt.OutcomeUnknown || round >= _policy.MaxRetries) throw attempt.ToException(Scrub);
+
+                Verbose($"The outcome of {attempt.Request} is unknown ({attempt.Describe()}): checking the device's sessions before creating again.");
+                IReadOnlyList<QodSession> existing;
+                try
+                {
+                    existing = await GetSessionsAsync(request.Device, cancel).ConfigureAwait(false);
+                }
+                catch (NacException e)
+                {
+                    throw Unresolved(attempt, "the device's sessions could not be listed to check whether it was created", e);
+                }
+                var created = existing.FirstOrDefault(s => s.Status != "UNAVAILABLE" && SameFlow(request, s));
+                if (created != null)
+                {
+                    Verbose($"Session {created.SessionId} has the same profile, server and ports: the earlier attempt created it; not creating again.");
+                    return created;
+                }
+                Verbose($"No session was created by the earlier attempt: sending the create again (retry {round + 1} of {_policy.MaxRetries}).");
+                await Task.Delay(Backoff(round), cancel).ConfigureAwait(false);
+            }
         }
 
         public async Task<QodSession> GetSessionAsync(string sessionId, CancellationToken cancel)
         {
-            var response = await SendAsync(HttpMethod.Get, SessionPath(sessionId), null, cancel).ConfigureAwait(false);
-            return ReadSession(response, null);
+            var attempt = await SendAsync(HttpMethod.Get, SessionPath(sessionId), null, Repeat.Safe, cancel).ConfigureAwait(false);
+            if (!attempt.Succeeded) throw attempt.ToException(Scrub);
+            return ReadSession(attempt, null);
         }
 
         /// <summary>All sessions of a device. A 404 (the older gateway's "no sessions") is an empty list.</summary>
@@ -57,18 +132,12 @@ namespace NetworkAsCode.Http
         {
             if (device == null) throw new ArgumentNullException(nameof(device));
             byte[] body = QodWire.RetrieveSessionsBody(device);
-            Response response;
+            var attempt = await SendAsync(HttpMethod.Post, QodPath + "/retrieve-sessions", body, Repeat.Safe, cancel).ConfigureAwait(false);
+            if (attempt.Status == 404 && attempt.ErrorCode != "IDENTIFIER_NOT_FOUND") return Array.Empty<QodSession>();
+            if (!attempt.Succeeded) throw attempt.ToException(Scrub);
             try
             {
-                response = await SendAsync(HttpMethod.Post, QodPath + "/retrieve-sessions", body, cancel).ConfigureAwait(false);
-            }
-            catch (NacApiException e) when (e.StatusCode == 404 && e.Code != "IDENTIFIER_NOT_FOUND")
-            {
-                return Array.Empty<QodSession>();
-            }
-            try
-            {
-                using var doc = QodWire.Parse(response.Body);
+                using var doc = QodWire.Parse(attempt.Body);
                 if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException("the answer is not a JSON array");
                 var sessions = new List<QodSession>();
                 foreach (var item in doc.RootElement.EnumerateArray()) sessions.Add(QodWire.ReadSession(item, device));
@@ -76,21 +145,86 @@ namespace NetworkAsCode.Http
             }
             catch (Exception e) when (e is JsonException || e is FormatException)
             {
-                throw new NacProtocolException($"The list of sessions could not be read: {e.Message}.", response.Request, response.Correlator, e);
+                throw new NacProtocolException($"The list of sessions could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
             }
         }
 
-        public async Task<QodSession> ExtendSessionAsync(string sessionId, int additionalSeconds, CancellationToken cancel)
+        /// <summary>
+        /// Extends a session. <paramref name="before"/>, the session as last known, lets an extension whose
+        /// outcome is unknown be checked and, if it did not happen, sent again; without it such an
+        /// extension is reported as unknown and never repeated.
+        /// </summary>
+        public async Task<QodSession> ExtendSessionAsync(string sessionId, int additionalSeconds, CancellationToken cancel, QodSession? before = null)
         {
             Validation.NacValidation.Require("ExtendBy", Validation.NacValidation.CheckExtension("ExtendBy", additionalSeconds));
-            var response = await SendAsync(HttpMethod.Post, SessionPath(sessionId) + "/extend", QodWire.ExtendBody(additionalSeconds), cancel).ConfigureAwait(false);
-            return ReadSession(response, null);
+            string path = SessionPath(sessionId) + "/extend";
+            for (int round = 0; ; round++)
+            {
+                var attempt = await SendAsync(HttpMethod.Post, path, QodWire.ExtendBody(additionalSeconds), Repeat.OnlyIfNotSent, cancel).ConfigureAwait(false);
+                if (attempt.Succeeded) return ReadSession(attempt, before?.Device);
+                if (!attempt.OutcomeUnknown || round >= _policy.MaxRetries) throw attempt.ToException(Scrub);
+                if (before?.ExpiresAt == null)
+                    throw Unresolved(attempt, "it was not sent again, so that the session is never extended twice; check it with Get-NacQodSession", null);
+
+                Verbose($"The outcome of {attempt.Request} is unknown ({attempt.Describe()}): checking the session before extending again.");
+                QodSession now;
+                try
+                {
+                    now = await GetSessionAsync(sessionId, cancel).ConfigureAwait(false);
+                }
+                catch (NacException e)
+                {
+                    throw Unresolved(attempt, "the session could not be read to check whether it was extended", e);
+                }
+                if (now.ExpiresAt > before.ExpiresAt)
+                {
+                    Verbose($"Session {sessionId} now expires at {now.ExpiresAt:o}, later than before: the earlier attempt extended it; not extending again.");
+                    if (now.Device == null) now.Device = before.Device;
+                    return now;
+                }
+                await Task.Delay(Backoff(round), cancel).ConfigureAwait(false);
+            }
         }
 
         public async Task DeleteSessionAsync(string sessionId, CancellationToken cancel)
         {
-            await SendAsync(HttpMethod.Delete, SessionPath(sessionId), null, cancel).ConfigureAwait(false);
+            var attempt = await SendAsync(HttpMethod.Delete, SessionPath(sessionId), null, Repeat.Safe, cancel).ConfigureAwait(false);
+            if (attempt.Succeeded) return;
+            // A retry that finds the session gone means an earlier attempt deleted it.
+            if (attempt.Status == 404 && attempt.Number > 1) return;
+            throw attempt.ToException(Scrub);
         }
+
+        private static bool SameFlow(QodSessionRequest request, QodSession session) =>
+            string.Equals(session.Profile, request.Profile, StringComparison.Ordinal) &&
+            SameText(session.ServiceIpv4, request.ServiceIpv4) &&
+            SameText(session.ServiceIpv6, request.ServiceIpv6) &&
+            SamePorts(session.ServicePorts, request.ServicePorts) &&
+            SamePorts(session.DevicePorts, request.DevicePorts);
+
+        private static bool SameText(string? a, string? b) =>
+            string.Equals(string.IsNullOrEmpty(a) ? null : a, string.IsNullOrEmpty(b) ? null : b, StringComparison.OrdinalIgnoreCase);
+
+        private static bool SamePorts(PortsSpec? a, PortsSpec? b)
+        {
+            bool aEmpty = a == null || a.IsEmpty, bEmpty = b == null || b.IsEmpty;
+            if (aEmpty || bEmpty) return aEmpty && bEmpty;
+            return a!.Ports.OrderBy(p => p).SequenceEqual(b!.Ports.OrderBy(p => p)) &&
+                   a.Ranges.OrderBy(r => r.From).ThenBy(r => r.To).SequenceEqual(b.Ranges.OrderBy(r => r.From).ThenBy(r => r.To));
+        }
+
+        /// <summary>The failure of an attempt whose outcome stays unknown, said so, with the attempt's own category.</summary>
+        private NacException Unresolved(Attempt attempt, string what, NacException? inner) =>
+            attempt.ToException(Scrub, $"The outcome is unknown, and {what}" + (inner == null ? "." : $": {inner.Message.TrimEnd('.')}."));
+
+        private TimeSpan Backoff(int round)
+        {
+            double ms = _policy.BaseDelay.TotalMilliseconds * Math.Pow(2, round);
+            ms = Math.Min(ms, _policy.MaxDelay.TotalMilliseconds);
+            return TimeSpan.FromMilliseconds(ms * (0.8 + 0.4 * Jitter.NextDouble()));
+        }
+
+        private static readonly Random Jitter = new Random();
 
         private static string SessionPath(string sessionId)
         {
@@ -98,37 +232,77 @@ namespace NetworkAsCode.Http
             return QodPath + "/sessions/" + Uri.EscapeDataString(sessionId);
         }
 
-        private static QodSession ReadSession(Response response, Device? callerDevice)
+        private static QodSession ReadSession(Attempt attempt, Device? callerDevice)
         {
             try
             {
-                using var doc = QodWire.Parse(response.Body);
+                using var doc = QodWire.Parse(attempt.Body);
                 return QodWire.ReadSession(doc.RootElement, callerDevice);
             }
             catch (Exception e) when (e is JsonException || e is FormatException)
             {
-                throw new NacProtocolException($"The session in the answer could not be read: {e.Message}.", response.Request, response.Correlator, e);
+                throw new NacProtocolException($"The session in the answer could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
             }
         }
 
-        private sealed class Response
+        // ---- sending ----
+
+        private enum Repeat
         {
-            public Response(byte[] body, string request, string correlator)
-            {
-                Body = body;
-                Request = request;
-                Correlator = correlator;
-            }
-
-            public byte[] Body { get; }
-            public string Request { get; }
-            public string Correlator { get; }
+            /// <summary>Safe to send again: 429, 502-504 and transient connection failures are retried.</summary>
+            Safe,
+            /// <summary>Not safe to send blindly: retried only when the server surely did nothing (429, connection refused).</summary>
+            OnlyIfNotSent,
         }
 
-        /// <summary>Sends one request; returns the body of a 2xx answer, throws a <see cref="NacException"/> otherwise.</summary>
-        private async Task<Response> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancel)
+        private async Task<Attempt> SendAsync(HttpMethod method, string path, byte[]? body, Repeat repeat, CancellationToken cancel)
         {
             string url = _root + path;
+            if (_policy.MaxRetries == 0) return await SendOnceAsync(method, url, body, 1, cancel).ConfigureAwait(false);
+
+            var pipeline = repeat == Repeat.Safe
+                ? _safePipeline ??= BuildPipeline(Repeat.Safe)
+                : _notSentPipeline ??= BuildPipeline(Repeat.OnlyIfNotSent);
+            var context = ResilienceContextPool.Shared.Get(cancel);
+            try
+            {
+                int number = 0;
+                return await pipeline.ExecuteAsync(
+                    async (ctx, state) => await SendOnceAsync(state.method, state.url, state.body, ++number, ctx.CancellationToken).ConfigureAwait(false),
+                    context, (method, url, body)).ConfigureAwait(false);
+            }
+            finally
+            {
+                ResilienceContextPool.Shared.Return(context);
+            }
+        }
+
+        private ResiliencePipeline<Attempt> BuildPipeline(Repeat repeat)
+        {
+            var policy = _policy;
+            return new ResiliencePipelineBuilder<Attempt>()
+                .AddRetry(new RetryStrategyOptions<Attempt>
+                {
+                    MaxRetryAttempts = policy.MaxRetries,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    Delay = policy.BaseDelay,
+                    MaxDelay = policy.MaxDelay,
+                    ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result is Attempt a && a.ShouldRetry(repeat, policy.MaxDelay)),
+                    DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter),
+                    OnRetry = args =>
+                    {
+                        if (args.Outcome.Result is Attempt a)
+                            Verbose($"{a.Request}: {a.Describe()}; retry {args.AttemptNumber + 1} of {policy.MaxRetries} in {args.RetryDelay.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
+                        return default;
+                    },
+                })
+                .Build();
+        }
+
+        /// <summary>One request, one answer (or the reason there was none). Never throws for HTTP or transport failures.</summary>
+        private async Task<Attempt> SendOnceAsync(HttpMethod method, string url, byte[]? body, int number, CancellationToken cancel)
+        {
             string label = method.Method + " " + url;
             string correlator = Guid.NewGuid().ToString();
             using var message = new HttpRequestMessage(method, url);
@@ -139,46 +313,97 @@ namespace NetworkAsCode.Http
             if (body != null)
             {
                 message.Content = new ByteArrayContent(body);
-                message.Content.Headers.ContentType = JsonType;
-                Trace?.Debug($"{label} x-correlator={correlator} body: {QodWire.Redact(body)}");
+                message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                Debug($"{label} x-correlator={correlator} body: {QodWire.Redact(body)}");
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            timeout.CancelAfter(Timeout);
+            timeout.CancelAfter(_policy.Timeout);
             var clock = Stopwatch.StartNew();
-            HttpResponseMessage response;
-            byte[] answer;
             try
             {
-                response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
-                answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead, timeout.Token).ConfigureAwait(false);
+                byte[] answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
+                int status = (int)response.StatusCode;
+                string echoed = HeaderValue(response, "x-correlator") ?? correlator;
+                Verbose($"{label} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms, x-correlator {echoed})");
+                if (answer.Length > 0) Debug($"{label} answer: {QodWire.Redact(answer)}");
+                return new Attempt(label, echoed, number) { Status = status, Reason = response.ReasonPhrase, Body = answer, RetryAfter = RetryAfter(response) };
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
             {
-                Trace?.Verbose($"{label} timed out after {Timeout.TotalSeconds:0.#} s (x-correlator {correlator})");
-                throw new NacConnectionException(
-                    $"The request timed out after {Timeout.TotalSeconds:0.#} s with no answer from {url}. Request: {label}. x-correlator: {correlator}.",
-                    label, correlator, isTimeout: true, inner: null);
+                string seconds = _policy.Timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                Verbose($"{label} timed out after {seconds} s (x-correlator {correlator})");
+                return new Attempt(label, correlator, number) { TimedOut = true, Failure = $"no answer within {seconds} s" };
             }
             catch (HttpRequestException e)
             {
-                string why = Innermost(e).Message;
-                Trace?.Verbose($"{label} failed: {why}");
-                throw new NacConnectionException(
-                    $"Could not connect to {_settings.BaseUrl.GetLeftPart(UriPartial.Authority)}: {why.TrimEnd('.')}. Request: {label}.",
-                    label, correlator, isTimeout: false, inner: e);
+                var socket = Find<SocketException>(e);
+                string why = Innermost(e).Message.TrimEnd('.');
+                Verbose($"{label} failed: {why}");
+                return new Attempt(label, correlator, number)
+                {
+                    Failure = why,
+                    Inner = e,
+                    NotSent = socket?.SocketErrorCode == SocketError.ConnectionRefused,
+                    Permanent = socket?.SocketErrorCode == SocketError.HostNotFound || socket?.SocketErrorCode == SocketError.NoData,
+                    Authority = new Uri(url).GetLeftPart(UriPartial.Authority),
+                };
+            }
+        }
+
+        /// <summary>The result of one request: an HTTP answer, or why there was none.</summary>
+        private sealed class Attempt
+        {
+            public Attempt(string request, string correlator, int number)
+            {
+                Request = request;
+                Correlator = correlator;
+                Number = number;
             }
 
-            using (response)
-            {
-                int status = (int)response.StatusCode;
-                string echoed = HeaderValue(response, "x-correlator") ?? correlator;
-                Trace?.Verbose($"{label} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms, x-correlator {echoed})");
-                if (answer.Length > 0) Trace?.Debug($"{label} answer: {QodWire.Redact(answer)}");
-                if (status >= 200 && status < 300) return new Response(answer, label, echoed);
+            public string Request { get; }
+            public string Correlator { get; }
+            public int Number { get; }
+            public int Status { get; set; }
+            public string? Reason { get; set; }
+            public byte[] Body { get; set; } = Array.Empty<byte>();
+            public TimeSpan? RetryAfter { get; set; }
+            public bool TimedOut { get; set; }
+            public string? Failure { get; set; }
+            public Exception? Inner { get; set; }
+            public bool NotSent { get; set; }
+            public bool Permanent { get; set; }
+            public string? Authority { get; set; }
 
-                var (code, text) = QodWire.ReadError(answer);
-                throw new NacApiException(status, response.ReasonPhrase, code, text, label, echoed, RetryAfter(response));
+            public bool Succeeded => Status >= 200 && Status < 300;
+            private bool NoAnswer => Status == 0;
+
+            /// <summary>The server may or may not have acted: a timeout, a dropped connection, a 5xx.</summary>
+            public bool OutcomeUnknown => (NoAnswer && !NotSent && !Permanent) || Status >= 500;
+
+            public string? ErrorCode => Succeeded || NoAnswer ? null : QodWire.ReadError(Body).code;
+
+            public bool ShouldRetry(Repeat repeat, TimeSpan maxDelay)
+            {
+                if (RetryAfter.HasValue && RetryAfter.Value > maxDelay) return false;
+                if (Status == 429 || NotSent) return true;
+                if (repeat != Repeat.Safe) return false;
+                return Status == 502 || Status == 503 || Status == 504 || (NoAnswer && !Permanent);
+            }
+
+            public string Describe() => NoAnswer ? Failure ?? "no answer" : $"HTTP {Status} {Reason}".TrimEnd();
+
+            /// <summary>The exception for this failed attempt; <paramref name="scrub"/> removes secrets from server text.</summary>
+            public NacException ToException(Func<string, string> scrub, string? note = null)
+            {
+                string tail = note == null ? "" : " " + note;
+                if (TimedOut)
+                    return new NacConnectionException($"The request timed out: {Failure}. Request: {Request}. x-correlator: {Correlator}.{tail}", Request, Correlator, true, null);
+                if (NoAnswer)
+                    return new NacConnectionException(scrub($"Could not connect to {Authority}: {Failure}. Request: {Request}.{tail}"), Request, Correlator, false, Inner);
+                var (code, text) = QodWire.ReadError(Body);
+                return new NacApiException(Status, Reason, code, text == null ? null : scrub(text), Request, Correlator, RetryAfter, note);
             }
         }
 
@@ -195,6 +420,13 @@ namespace NetworkAsCode.Http
                 var wait = header.Date.Value - DateTimeOffset.UtcNow;
                 return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
             }
+            return null;
+        }
+
+        private static T? Find<T>(Exception e) where T : Exception
+        {
+            for (Exception? x = e; x != null; x = x.InnerException)
+                if (x is T found) return found;
             return null;
         }
 

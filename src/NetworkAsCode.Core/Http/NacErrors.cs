@@ -20,8 +20,8 @@ namespace NetworkAsCode.Http
     /// </summary>
     public sealed class NacApiException : NacException
     {
-        public NacApiException(int statusCode, string? reason, string? code, string? serverMessage, string request, string? correlator, TimeSpan? retryAfter)
-            : base(Compose(statusCode, reason, code, serverMessage, request, correlator))
+        public NacApiException(int statusCode, string? reason, string? code, string? serverMessage, string request, string? correlator, TimeSpan? retryAfter, string? note = null)
+            : base(Compose(statusCode, reason, code, serverMessage, request, correlator) + (note == null ? "" : " " + note))
         {
             StatusCode = statusCode;
             Code = code;

@@ -218,7 +218,8 @@ namespace NetworkAsCode.Http
 
         private static DateTimeOffset? FromEpoch(long value)
         {
-            if (value <= 0) return null;
+            // Seconds; a value too large for seconds in this era is milliseconds; beyond year 9999 it is no time at all.
+            if (value <= 0 || value > 253_402_300_799_999L) return null;
             return value > 100_000_000_000L ? DateTimeOffset.FromUnixTimeMilliseconds(value) : DateTimeOffset.FromUnixTimeSeconds(value);
         }
 
@@ -275,12 +276,11 @@ namespace NetworkAsCode.Http
             "(\"(?:accessToken|token|secret|password|apiKey|notificationAuthToken)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-        /// <summary>A body as text for -Debug, with secret values masked.</summary>
+        /// <summary>A body as text for -Debug, with secret values masked (before it is shortened, so no part of one survives).</summary>
         public static string Redact(byte[] body)
         {
-            string text = Encoding.UTF8.GetString(body);
-            if (text.Length > 4096) text = text.Substring(0, 4096) + "...";
-            return SecretValue.Replace(text, "$1\"***\"");
+            string text = SecretValue.Replace(Encoding.UTF8.GetString(body), "$1\"***\"");
+            return text.Length > 4096 ? text.Substring(0, 4096) + "..." : text;
         }
     }
 }

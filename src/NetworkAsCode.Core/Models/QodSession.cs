@@ -86,10 +86,18 @@ namespace NetworkAsCode
                     "A session needs the application server's address: give ServiceIpv4, ServiceIpv6 or both.");
             Validation.NacValidation.Require("ServiceIpv4", Validation.NacValidation.CheckServiceIpv4("ServiceIpv4", ServiceIpv4));
             Validation.NacValidation.Require("ServiceIpv6", Validation.NacValidation.CheckServiceIpv6("ServiceIpv6", ServiceIpv6));
+            CheckPorts("ServicePort", ServicePorts);
+            CheckPorts("DevicePort", DevicePorts);
             Validation.NacValidation.Require("NotificationUrl", Validation.NacValidation.CheckNotificationUrl("NotificationUrl", NotificationUrl));
             if (NotificationAuthToken != null && NotificationUrl == null)
                 throw new Validation.NacValidationException("NotificationAuthToken",
                     "NotificationAuthToken needs NotificationUrl: the token is sent with notifications to that URL.");
+        }
+
+        private static void CheckPorts(string parameter, PortsSpec? ports)
+        {
+            if (ports == null) return;
+            foreach (int port in ports.Ports) Validation.NacValidation.Require(parameter, Validation.NacValidation.CheckPort(parameter, port));
         }
     }
 }

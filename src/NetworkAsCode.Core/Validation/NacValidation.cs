@@ -20,12 +20,12 @@ namespace NetworkAsCode.Validation
         public const int MinPort = 0;
         public const int MaxPort = 65535;
 
-        private static readonly Regex E164 = new Regex(@"^\+[1-9][0-9]{4,14}$", RegexOptions.CultureInvariant);
+        private static readonly Regex E164 = new Regex(@"^\+[1-9][0-9]{4,14}\z", RegexOptions.CultureInvariant);
         private static readonly Regex DottedQuad = new Regex(
-            @"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
+            @"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}\z",
             RegexOptions.CultureInvariant);
-        private static readonly Regex ProfileName = new Regex(@"^[a-zA-Z0-9_.-]{3,256}$", RegexOptions.CultureInvariant);
-        private static readonly Regex SessionIdPattern = new Regex(@"^[A-Za-z0-9._:-]{1,128}$", RegexOptions.CultureInvariant);
+        private static readonly Regex ProfileName = new Regex(@"^[a-zA-Z0-9_.-]{3,256}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex SessionIdPattern = new Regex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}\z", RegexOptions.CultureInvariant);
 
         public static string? CheckPhoneNumber(string parameter, string? value)
         {
@@ -109,13 +109,13 @@ namespace NetworkAsCode.Validation
             if (string.IsNullOrEmpty(value)) return $"{parameter} must not be empty.";
             return SessionIdPattern.IsMatch(value!)
                 ? null
-                : $"{parameter} '{value}' is not a session id: use the id the platform returned (letters, digits, '-', at most 128 characters).";
+                : $"{parameter} '{value}' is not a session id: use the id the platform returned (a letter or digit, then letters, digits, '.', '_', ':' or '-', at most 128 characters).";
         }
 
         public static string? CheckNotificationUrl(string parameter, string? value)
         {
             if (value == null) return null;
-            if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) ||
+            if (value.Trim() != value || !Uri.TryCreate(value, UriKind.Absolute, out var uri) ||
                 (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
                 return $"{parameter} '{value}' is not an absolute http(s) URL (for example https://example.com/notifications).";
             return null;
@@ -128,7 +128,7 @@ namespace NetworkAsCode.Validation
         }
 
         internal static bool IsIpv6(string value) =>
-            value.IndexOf(':') >= 0 && value.IndexOf('%') < 0 && value.IndexOf('/') < 0 &&
+            value.IndexOf(':') >= 0 && value.IndexOfAny(new[] { '%', '/', '[', ']', ' ', '\n', '\r', '\t' }) < 0 &&
             IPAddress.TryParse(value, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6;
 
         private static (string address, string? mask) SplitMask(string value)
