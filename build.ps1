@@ -5,7 +5,8 @@
 .DESCRIPTION
     Tasks:
       Build  builds the solution (warnings are errors) and lays out out/NetworkAsCode, importable by path.
-      Test   builds, then runs every xunit and Pester test; ends with "Tests: N passed, M failed".
+      Test   builds, then runs every xunit, Pester and interop (Nokia's TypeScript SDK) test;
+             ends with "Tests: N passed, M failed" and exits non-zero on any failure.
       Demo   builds, starts the bundled simulator, runs examples/QuickStart.ps1 against it, stops it.
     Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
@@ -63,7 +64,7 @@ function Invoke-XunitTests {
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
         Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
         $trx = "$($project.BaseName).trx"
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
+        & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
         $trxPath = Join-Path $ResultsDir $trx
         if (-not (Test-Path $trxPath)) {
             Write-Host "no results from $($project.BaseName): counted as one failure" -ForegroundColor Red
@@ -86,8 +87,12 @@ function Invoke-PesterTests {
     if (Test-Path $summary) { Remove-Item $summary }
     # A separate process, so the tests import the module fresh and nothing here is locked or shared.
     $runner = Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1'
-    & ([System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName) -NoProfile -NonInteractive -File $runner `
-        -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary
+    Push-Location $Root   # dotnet finds the pinned pwsh through .config/dotnet-tools.json from here
+    try {
+        & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary
+    } finally {
+        Pop-Location
+    }
     if (-not (Test-Path $summary)) {
         Write-Host 'Pester wrote no summary: counted as one failure' -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
@@ -95,11 +100,36 @@ function Invoke-PesterTests {
     Get-Content -Raw $summary | ConvertFrom-Json
 }
 
+function Invoke-InteropTests {
+    # Nokia's own TypeScript SDK (npm network-as-code 10.0.0) driving the simulator and the module.
+    Write-Host '== Interop: Nokia TypeScript SDK against the simulator' -ForegroundColor Cyan
+    $interop = Join-Path $Root 'tests/interop'
+    Push-Location $interop
+    try {
+        & npm ci --no-audit --no-fund --loglevel=error
+        if ($LASTEXITCODE -ne 0) {
+            Write-Host 'npm ci failed: counted as one failure' -ForegroundColor Red
+            return [pscustomobject]@{ Passed = 0; Failed = 1 }
+        }
+        $tap = & npm test --silent 2>&1 | ForEach-Object { "$_" }
+        $tap | Out-Host
+    } finally {
+        Pop-Location
+    }
+    $pass = ($tap | Select-String -Pattern '^# pass (\d+)' | Select-Object -Last 1)
+    $fail = ($tap | Select-String -Pattern '^# fail (\d+)' | Select-Object -Last 1)
+    if (-not $pass -or -not $fail) {
+        Write-Host 'the interop run printed no TAP summary: counted as one failure' -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    [pscustomobject]@{ Passed = [int]$pass.Matches[0].Groups[1].Value; Failed = [int]$fail.Matches[0].Groups[1].Value }
+}
+
 function Invoke-Test {
     Invoke-Build
     if (Test-Path $ResultsDir) { Remove-Item $ResultsDir -Recurse -Force }
     New-Item -ItemType Directory -Path $ResultsDir -Force | Out-Null
-    $results = @(Invoke-XunitTests; Invoke-PesterTests)
+    $results = @(Invoke-XunitTests; Invoke-PesterTests; Invoke-InteropTests)
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
     Write-Host ''

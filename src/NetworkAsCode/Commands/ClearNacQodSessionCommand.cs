@@ -74,7 +74,7 @@ namespace NetworkAsCode.Commands
             }
             bool confirmBound = MyInvocation.BoundParameters.ContainsKey("Confirm");
             if (Force && !confirmBound) return true;
-            return ShouldProcess(Device.ToString(), $"Remove {sessions.Count} QoD session(s)");
+            return ConfirmAction(Device.ToString(), $"Remove {sessions.Count} QoD session(s)");
         }
 
         private bool WhatIfInEffect()

@@ -44,6 +44,27 @@ namespace NetworkAsCode.Commands
         protected void Run(Func<CancellationToken, Task> operation) =>
             Run<bool>(async cancel => { await operation(cancel).ConfigureAwait(false); return true; });
 
+        /// <summary>
+        /// ShouldProcess that cannot hang or crash a job: where PowerShell cannot prompt (pwsh
+        /// -NonInteractive), a needed confirmation stops the cmdlet with a message that says how to proceed.
+        /// </summary>
+        protected bool ConfirmAction(string target, string action)
+        {
+            try
+            {
+                return ShouldProcess(target, action);
+            }
+            catch (PSInvalidOperationException e)
+            {
+                string how = MyInvocation.MyCommand.Parameters.ContainsKey("Force") ? "-Force or -Confirm:$false" : "-Confirm:$false";
+                var error = new PSInvalidOperationException(
+                    $"{MyInvocation.MyCommand.Name} needs confirmation to \"{action}\" on \"{target}\", but this PowerShell cannot prompt " +
+                    $"(it is non-interactive). Add {how} to proceed, or -WhatIf to see what would be done.", e);
+                ThrowTerminatingError(new ErrorRecord(error, "NacConfirmationRequired", ErrorCategory.InvalidOperation, target));
+                return false;
+            }
+        }
+
         /// <summary>Writes a non-terminating error for one item and goes on with the next.</summary>
         protected void WriteNacError(Exception exception, object? target) => WriteError(NacErrors.From(exception, target));
 
@@ -78,6 +99,16 @@ namespace NetworkAsCode.Commands
     {
         private NacClient? _client;
 
+        /// <summary>Retries of a failed request (0 turns them off). Default: NAC_MAX_RETRIES, else 3.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int? MaxRetry { get; set; }
+
+        /// <summary>Seconds one request may take. Default: NAC_TIMEOUT_SEC, else 30.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int? TimeoutSec { get; set; }
+
         internal NacClient Client => _client ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
         internal NacRunspaceState State { get; private set; } = null!;
@@ -86,16 +117,18 @@ namespace NetworkAsCode.Commands
         {
             State = NacRunspaceState.Current;
             NacConnectionSettings settings;
+            NacRetryPolicy policy;
             try
             {
                 settings = NacSettingsResolver.Resolve(State.Context);
+                policy = NacRetryPolicy.Resolve(MaxRetry, TimeoutSec);
             }
             catch (NacConfigurationException e)
             {
                 ThrowNacError(e, null);
                 return;
             }
-            _client = new NacClient(NacHttp.CreateClient(), settings) { Trace = Trace };
+            _client = new NacClient(NacHttp.CreateClient(), settings) { Trace = Trace, RetryPolicy = policy };
         }
 
         /// <summary>Emits a session and remembers its id for Tab completion.</summary>

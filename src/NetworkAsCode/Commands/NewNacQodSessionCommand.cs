@@ -82,7 +82,7 @@ namespace NetworkAsCode.Commands
                 return;
             }
 
-            if (!ShouldProcess(Device.ToString(), $"Create QoD session ({Profile}, {Duration} s)")) return;
+            if (!ConfirmAction(Device.ToString(), $"Create QoD session ({Profile}, {Duration} s)")) return;
             try
             {
                 WriteSession(Run(cancel => Client.CreateSessionAsync(request, cancel)));

@@ -39,7 +39,7 @@ namespace NetworkAsCode.Commands
 
         private void Remove(string id, QodSession? known)
         {
-            if (!ShouldProcess(id, "Remove QoD session")) return;
+            if (!ConfirmAction(id, "Remove QoD session")) return;
             try
             {
                 Run(cancel => Client.DeleteSessionAsync(id, cancel));

@@ -84,6 +84,7 @@ namespace NetworkAsCode.Commands
                 "--latency-ms", Invariant(LatencyMs), "--fail-rate", FailRate.ToString("R", CultureInfo.InvariantCulture),
                 "--throttle-every", Invariant(ThrottleEvery), "--retry-after", Invariant(RetryAfterSec),
                 "--available-delay-ms", Invariant(AvailableDelayMs),
+                "--parent-pid", Invariant(Process.GetCurrentProcess().Id),
             };
             if (Seed.HasValue) arguments.AddRange(new[] { "--seed", Invariant(Seed.Value) });
             if (ApiKey != null) arguments.AddRange(new[] { "--api-key", apiKey });

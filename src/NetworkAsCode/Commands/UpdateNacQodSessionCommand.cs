@@ -33,12 +33,12 @@ namespace NetworkAsCode.Commands
             string[] ids = ParameterSetName == ByObject ? new[] { InputObject.SessionId } : SessionId;
             foreach (string id in ids)
             {
-                if (!ShouldProcess(id, $"Extend QoD session by {ExtendBy} s")) continue;
+                if (!ConfirmAction(id, $"Extend QoD session by {ExtendBy} s")) continue;
                 try
                 {
-                    var session = Run(cancel => Client.ExtendSessionAsync(id, ExtendBy, cancel));
-                    if (session.Device == null && ParameterSetName == ByObject) session.Device = InputObject.Device;
-                    WriteSession(session);
+                    // The piped session is what the extension is checked against if its outcome is unknown.
+                    QodSession? before = ParameterSetName == ByObject ? InputObject : null;
+                    WriteSession(Run(cancel => Client.ExtendSessionAsync(id, ExtendBy, cancel, before)));
                 }
                 catch (NacException e)
                 {
