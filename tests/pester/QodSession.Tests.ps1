@@ -268,9 +268,9 @@ Describe 'Errors from a simulator with faults and a fixed key' {
         $failing = Start-NacSimulator -FailRate 1 -NoConnect
         try {
             Connect-Nac -Token 'k' -BaseUrl $throttled.BaseUrl
-            New-TestDevice | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2 -ErrorVariable err429 -ErrorAction SilentlyContinue
+            New-TestDevice | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2 -MaxRetry 0 -ErrorVariable err429 -ErrorAction SilentlyContinue
             Connect-Nac -Token 'k' -BaseUrl $failing.BaseUrl
-            New-TestDevice | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2 -ErrorVariable err503 -ErrorAction SilentlyContinue
+            New-TestDevice | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2 -MaxRetry 0 -ErrorVariable err503 -ErrorAction SilentlyContinue
         } finally {
             $throttled, $failing | Stop-NacSimulator
             Connect-Nac -Token 'simulator-key' -BaseUrl $Sim.BaseUrl

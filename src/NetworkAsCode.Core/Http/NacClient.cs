@@ -116,7 +116,7 @@ namespace NetworkAsCode.Http
                     return created;
                 }
                 Verbose($"No session was created by the earlier attempt: sending the create again (retry {round + 1} of {_policy.MaxRetries}).");
-                await Task.Delay(Backoff(round), cancel).ConfigureAwait(false);
+                await Task.Delay(WaitBefore(attempt, round), cancel).ConfigureAwait(false);
             }
         }
 
@@ -182,7 +182,7 @@ namespace NetworkAsCode.Http
                     if (now.Device == null) now.Device = before.Device;
                     return now;
                 }
-                await Task.Delay(Backoff(round), cancel).ConfigureAwait(false);
+                await Task.Delay(WaitBefore(attempt, round), cancel).ConfigureAwait(false);
             }
         }
 
@@ -216,6 +216,14 @@ namespace NetworkAsCode.Http
         /// <summary>The failure of an attempt whose outcome stays unknown, said so, with the attempt's own category.</summary>
         private NacException Unresolved(Attempt attempt, string what, NacException? inner) =>
             attempt.ToException(Scrub, $"The outcome is unknown, and {what}" + (inner == null ? "." : $": {inner.Message.TrimEnd('.')}."));
+
+        /// <summary>The server's Retry-After when it gave one (capped), else exponential back-off with jitter.</summary>
+        private TimeSpan WaitBefore(Attempt failed, int round)
+        {
+            if (failed.RetryAfter.HasValue)
+                return failed.RetryAfter.Value < _policy.MaxDelay ? failed.RetryAfter.Value : _policy.MaxDelay;
+            return Backoff(round);
+        }
 
         private TimeSpan Backoff(int round)
         {
