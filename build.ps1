@@ -42,9 +42,15 @@ function Invoke-Build {
     $publish = Join-Path $Out 'publish/NetworkAsCode'
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode/NetworkAsCode.csproj'), '-c', $Configuration,
         '--no-build', '-o', $publish, '-nologo', '-v', 'q')
-    New-Item -ItemType Directory -Path $ModuleOut -Force | Out-Null
-    Get-ChildItem $publish -File | Where-Object { $_.Extension -in '.dll', '.ps1xml' -and $_.Name -ne 'System.Management.Automation.dll' } |
-        Copy-Item -Destination $ModuleOut
+    # Beside the manifest: the cmdlets and the model types scripts name. In dependencies/: the HTTP core
+    # and everything it needs, loaded in isolation (src/NetworkAsCode/Infrastructure/DependencyLoader.cs).
+    $dependencies = Join-Path $ModuleOut 'dependencies'
+    New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
+    $beside = 'NetworkAsCode.dll', 'NetworkAsCode.Model.dll', 'NetworkAsCode.Format.ps1xml'
+    foreach ($file in Get-ChildItem $publish -File) {
+        if ($file.Name -in $beside) { Copy-Item $file.FullName $ModuleOut }
+        elseif ($file.Extension -eq '.dll' -and $file.Name -ne 'System.Management.Automation.dll') { Copy-Item $file.FullName $dependencies }
+    }
     Copy-Item (Join-Path $Root 'NetworkAsCode.psd1') $ModuleOut
     # The simulator travels with the module, so Start-NacSimulator works wherever the module is installed.
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode.Simulator/NetworkAsCode.Simulator.csproj'), '-c', $Configuration,
@@ -80,7 +86,7 @@ function Invoke-XunitTests {
 
 function Invoke-PesterTests {
     Write-Host '== Pester' -ForegroundColor Cyan
-    Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/pester/PesterRestore.proj'), '-nologo', '-v', 'q')
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tests/pester/TestPackages.proj'), '-nologo', '-v', 'q')
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1'
     $summary = Join-Path $ResultsDir 'pester-summary.json'

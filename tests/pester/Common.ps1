@@ -31,3 +31,24 @@ function New-TestDevice {
     param([long] $Number = (Get-Random -Minimum 100000000 -Maximum 999999999))
     New-NacDevice -PhoneNumber "+36$Number"
 }
+
+$script:Pwsh = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+# Under the dotnet tool, pwsh runs as 'dotnet pwsh.dll'.
+$script:PwshArgs = @(if ((Split-Path -Leaf $Pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+
+function Invoke-Job {
+    # Runs a script in a new non-interactive pwsh, as a scheduler would; returns exit code and output.
+    # The script starts with Import-Module of the module under test unless -NoImport.
+    param([string] $Script, [hashtable] $Environment = @{}, [switch] $NoImport)
+    $file = Join-Path $TestDrive ("job-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
+    $prefix = if ($NoImport) { '' } else { "Import-Module '$ModulePath'`n" }
+    Set-Content -Path $file -Value ($prefix + $Script)
+    $saved = @{}
+    foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+    try {
+        $output = & $Pwsh @PwshArgs -NoProfile -NonInteractive -File $file 2>&1 | ForEach-Object { "$_" }
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
+    } finally {
+        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+    }
+}

@@ -12,6 +12,8 @@ $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
 # The tests import the module from here; nothing else on this machine is used.
 $env:NAC_TEST_MODULE = (Resolve-Path $ModulePath).Path
+# The NuGet cache Pester came from also holds the other packages of TestPackages.proj.
+$env:NAC_TEST_PACKAGES = (Resolve-Path (Join-Path (Split-Path $PesterPath) '../../..')).Path
 foreach ($name in 'NAC_TOKEN', 'NAC_ENV', 'NAC_BASE_URL') { Remove-Item "env:$name" -ErrorAction Ignore }
 
 $config = New-PesterConfiguration

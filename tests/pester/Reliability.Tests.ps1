@@ -2,24 +2,6 @@
 # and Ctrl+C. Nothing may be lost or duplicated.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    $script:Pwsh = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
-    # Under the dotnet tool, pwsh runs as 'dotnet pwsh.dll'.
-    $script:PwshArgs = @(if ((Split-Path -Leaf $Pwsh) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
-
-    function Invoke-Job {
-        # Runs a script in a new non-interactive pwsh, as a scheduler would; returns exit code and output.
-        param([string] $Script, [hashtable] $Environment = @{})
-        $file = Join-Path $TestDrive ("job-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
-        Set-Content -Path $file -Value ("Import-Module '$ModulePath'`n" + $Script)
-        $saved = @{}
-        foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
-        try {
-            $output = & $Pwsh @PwshArgs -NoProfile -NonInteractive -File $file 2>&1 | ForEach-Object { "$_" }
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
-        } finally {
-            foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
-        }
-    }
 }
 
 Describe 'Faults on the wire: nothing lost, nothing duplicated' {

@@ -92,12 +92,16 @@ namespace NetworkAsCode.Http
         {
             request.Validate();
             if (request.NotificationAuthToken != null) AddSecret(new NetworkCredential("", request.NotificationAuthToken).Password);
+            int retriesLeft = _policy.MaxRetries;
             for (int round = 0; ; round++)
             {
                 byte[] body = QodWire.CreateSessionBody(request, DateTimeOffset.UtcNow);
-                var attempt = await SendAsync(HttpMethod.Post, QodPath + "/sessions", body, Repeat.OnlyIfNotSent, cancel).ConfigureAwait(false);
+                var attempt = await SendAsync(HttpMethod.Post, QodPath + "/sessions", body, Repeat.OnlyIfNotSent, cancel, retriesLeft).ConfigureAwait(false);
+                retriesLeft -= attempt.Number - 1;
                 if (attempt.Succeeded) return ReadSession(attempt, request.Device);
-                if (!attempt.OutcomeUnknown || round >= _policy.MaxRetries) throw attempt.ToException(Scrub);
+                if (!attempt.OutcomeUnknown) throw attempt.ToException(Scrub);
+                if (retriesLeft <= 0)
+                    throw Unresolved(attempt, "no retry is left: list the device's sessions (Get-NacQodSession -Device) before creating it again", null);
 
                 Verbose($"The outcome of {attempt.Request} is unknown ({attempt.Describe()}): checking the device's sessions before creating again.");
                 IReadOnlyList<QodSession> existing;
@@ -115,7 +119,10 @@ namespace NetworkAsCode.Http
                     Verbose($"Session {created.SessionId} has the same profile, server and ports: the earlier attempt created it; not creating again.");
                     return created;
                 }
-                Verbose($"No session was created by the earlier attempt: sending the create again (retry {round + 1} of {_policy.MaxRetries}).");
+                if (attempt.RetryAfter > _policy.MaxDelay)
+                    throw Unresolved(attempt, "no session was found; it was not sent again because the server asked to wait longer than MaxDelay", null);
+                Verbose($"No session was created by the earlier attempt: sending the create again (retry {_policy.MaxRetries - retriesLeft + 1} of {_policy.MaxRetries}).");
+                retriesLeft--;
                 await Task.Delay(WaitBefore(attempt, round), cancel).ConfigureAwait(false);
             }
         }
@@ -158,11 +165,15 @@ namespace NetworkAsCode.Http
         {
             Validation.NacValidation.Require("ExtendBy", Validation.NacValidation.CheckExtension("ExtendBy", additionalSeconds));
             string path = SessionPath(sessionId) + "/extend";
+            int retriesLeft = _policy.MaxRetries;
             for (int round = 0; ; round++)
             {
-                var attempt = await SendAsync(HttpMethod.Post, path, QodWire.ExtendBody(additionalSeconds), Repeat.OnlyIfNotSent, cancel).ConfigureAwait(false);
+                var attempt = await SendAsync(HttpMethod.Post, path, QodWire.ExtendBody(additionalSeconds), Repeat.OnlyIfNotSent, cancel, retriesLeft).ConfigureAwait(false);
+                retriesLeft -= attempt.Number - 1;
                 if (attempt.Succeeded) return ReadSession(attempt, before?.Device);
-                if (!attempt.OutcomeUnknown || round >= _policy.MaxRetries) throw attempt.ToException(Scrub);
+                if (!attempt.OutcomeUnknown) throw attempt.ToException(Scrub);
+                if (retriesLeft <= 0)
+                    throw Unresolved(attempt, "no retry is left: check the session (Get-NacQodSession) before extending it again", null);
                 if (before?.ExpiresAt == null)
                     throw Unresolved(attempt, "it was not sent again, so that the session is never extended twice; check it with Get-NacQodSession", null);
 
@@ -182,6 +193,9 @@ namespace NetworkAsCode.Http
                     if (now.Device == null) now.Device = before.Device;
                     return now;
                 }
+                if (attempt.RetryAfter > _policy.MaxDelay)
+                    throw Unresolved(attempt, "it was not extended; it was not sent again because the server asked to wait longer than MaxDelay", null);
+                retriesLeft--;
                 await Task.Delay(WaitBefore(attempt, round), cancel).ConfigureAwait(false);
             }
         }
@@ -197,13 +211,34 @@ namespace NetworkAsCode.Http
 
         private static bool SameFlow(QodSessionRequest request, QodSession session) =>
             string.Equals(session.Profile, request.Profile, StringComparison.Ordinal) &&
-            SameText(session.ServiceIpv4, request.ServiceIpv4) &&
-            SameText(session.ServiceIpv6, request.ServiceIpv6) &&
+            SameAddress(session.ServiceIpv4, request.ServiceIpv4) &&
+            SameAddress(session.ServiceIpv6, request.ServiceIpv6) &&
             SamePorts(session.ServicePorts, request.ServicePorts) &&
             SamePorts(session.DevicePorts, request.DevicePorts);
 
         private static bool SameText(string? a, string? b) =>
             string.Equals(string.IsNullOrEmpty(a) ? null : a, string.IsNullOrEmpty(b) ? null : b, StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>Addresses or prefixes compared as such: 2001:db8:0::1 is 2001:DB8::1, and a.b.c.d is a.b.c.d/32.</summary>
+        private static bool SameAddress(string? a, string? b)
+        {
+            if (SameText(a, b)) return true;
+            return TryParsePrefix(a, out var ipA, out int widthA) && TryParsePrefix(b, out var ipB, out int widthB) &&
+                   ipA.Equals(ipB) && widthA == widthB;
+        }
+
+        private static bool TryParsePrefix(string? text, out IPAddress address, out int width)
+        {
+            address = IPAddress.None;
+            width = 0;
+            if (string.IsNullOrEmpty(text)) return false;
+            int slash = text!.IndexOf('/');
+            if (!IPAddress.TryParse(slash < 0 ? text : text.Substring(0, slash), out var parsed)) return false;
+            address = parsed;
+            int full = parsed.AddressFamily == AddressFamily.InterNetworkV6 ? 128 : 32;
+            if (slash < 0) { width = full; return true; }
+            return int.TryParse(text.Substring(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out width) && width <= full;
+        }
 
         private static bool SamePorts(PortsSpec? a, PortsSpec? b)
         {
@@ -229,7 +264,9 @@ namespace NetworkAsCode.Http
         {
             double ms = _policy.BaseDelay.TotalMilliseconds * Math.Pow(2, round);
             ms = Math.Min(ms, _policy.MaxDelay.TotalMilliseconds);
-            return TimeSpan.FromMilliseconds(ms * (0.8 + 0.4 * Jitter.NextDouble()));
+            double jitter;
+            lock (Jitter) jitter = Jitter.NextDouble();
+            return TimeSpan.FromMilliseconds(ms * (0.8 + 0.4 * jitter));
         }
 
         private static readonly Random Jitter = new Random();
@@ -263,15 +300,19 @@ namespace NetworkAsCode.Http
             OnlyIfNotSent,
         }
 
-        private async Task<Attempt> SendAsync(HttpMethod method, string path, byte[]? body, Repeat repeat, CancellationToken cancel)
+        private static readonly ResiliencePropertyKey<int> RetryBudget = new ResiliencePropertyKey<int>("nac.retry-budget");
+
+        private async Task<Attempt> SendAsync(HttpMethod method, string path, byte[]? body, Repeat repeat, CancellationToken cancel, int? retries = null)
         {
             string url = _root + path;
-            if (_policy.MaxRetries == 0) return await SendOnceAsync(method, url, body, 1, cancel).ConfigureAwait(false);
+            int budget = Math.Min(retries ?? _policy.MaxRetries, _policy.MaxRetries);
+            if (budget <= 0) return await SendOnceAsync(method, url, body, 1, cancel).ConfigureAwait(false);
 
             var pipeline = repeat == Repeat.Safe
                 ? _safePipeline ??= BuildPipeline(Repeat.Safe)
                 : _notSentPipeline ??= BuildPipeline(Repeat.OnlyIfNotSent);
             var context = ResilienceContextPool.Shared.Get(cancel);
+            context.Properties.Set(RetryBudget, budget);
             try
             {
                 int number = 0;
@@ -296,7 +337,8 @@ namespace NetworkAsCode.Http
                     UseJitter = true,
                     Delay = policy.BaseDelay,
                     MaxDelay = policy.MaxDelay,
-                    ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result is Attempt a && a.ShouldRetry(repeat, policy.MaxDelay)),
+                    ShouldHandle = args => new ValueTask<bool>(args.Outcome.Result is Attempt a && a.ShouldRetry(repeat, policy.MaxDelay) &&
+                        args.AttemptNumber < args.Context.Properties.GetValue(RetryBudget, policy.MaxRetries)),
                     DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter),
                     OnRetry = args =>
                     {

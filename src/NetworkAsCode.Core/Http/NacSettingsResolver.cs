@@ -12,18 +12,6 @@ namespace NetworkAsCode.Http
         public string? RapidApiHost { get; set; }
     }
 
-    /// <summary>The configuration is missing or wrong: nothing can be sent. Says which setting and how to fix it.</summary>
-    public sealed class NacConfigurationException : NacException
-    {
-        public NacConfigurationException(string setting, string message) : base(message)
-        {
-            Setting = setting;
-        }
-
-        /// <summary>The parameter or environment variable at fault, e.g. NAC_TOKEN or BaseUrl.</summary>
-        public string Setting { get; }
-    }
-
     /// <summary>
     /// Resolves the connection: explicit values (the runspace context set by Connect-Nac) first, then the
     /// environment variables NAC_TOKEN, NAC_ENV and NAC_BASE_URL, then the defaults.

@@ -76,4 +76,16 @@ namespace NetworkAsCode.Http
             Correlator = correlator;
         }
     }
+
+    /// <summary>The configuration is missing or wrong: nothing can be sent. Says which setting and how to fix it.</summary>
+    public sealed class NacConfigurationException : NacException
+    {
+        public NacConfigurationException(string setting, string message) : base(message)
+        {
+            Setting = setting;
+        }
+
+        /// <summary>The parameter or environment variable at fault, e.g. NAC_TOKEN or BaseUrl.</summary>
+        public string Setting { get; }
+    }
 }

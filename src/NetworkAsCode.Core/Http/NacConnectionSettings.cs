@@ -4,14 +4,6 @@ using System.Security;
 
 namespace NetworkAsCode.Http
 {
-    /// <summary>The Network as Code environments. The RapidAPI host header selects staging; dev has its own host.</summary>
-    public enum NacEnvironment
-    {
-        Prod,
-        Staging,
-        Dev,
-    }
-
     /// <summary>Where and how to reach the platform: a root URL, the RapidAPI host header and the API key.</summary>
     public sealed class NacConnectionSettings
     {
