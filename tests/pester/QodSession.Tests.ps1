@@ -296,3 +296,39 @@ Describe 'Errors from a simulator with faults and a fixed key' {
         $err[0].TargetObject.SessionId | Should -Be $session.SessionId
     }
 }
+
+Describe 'Bulk work runs concurrently, bounded, with errors per item' {
+    It 'Clear-NacQodSession removes many sessions with -ThrottleLimit and reports progress' {
+        $slow = Start-NacSimulator -LatencyMs 50 -AvailableDelayMs 0
+        try {
+            $device = New-TestDevice
+            $created = 1..24 | ForEach-Object { $device | New-NacQodSession -Profile QOS_S -Duration 600 -ServiceIpv4 233.252.0.2 -ServicePort (2000 + $_) }
+            $created | Should -HaveCount 24
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-Nac -Token k -BaseUrl '$($slow.BaseUrl)'; `$input | Clear-NacQodSession -Force -PassThru -ThrottleLimit 8")
+            $pipeInput = [System.Management.Automation.PSDataCollection[object]]::new(); $pipeInput.Add($device); $pipeInput.Complete()
+            $removed = $ps.Invoke($pipeInput)
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $removed | Should -HaveCount 24
+            ($removed.SessionId | Sort-Object -Unique) | Should -HaveCount 24
+            $ps.Streams.Progress.Count | Should -BeGreaterThan 0
+            $ps.Dispose()
+            (Get-SimulatorStats $slow).sessionsDeleted | Should -Be 24
+            Get-NacQodSession -Device $device | Should -BeNullOrEmpty
+        } finally {
+            $slow | Stop-NacSimulator
+            Connect-Nac -Token 'simulator-key' -BaseUrl $Sim.BaseUrl
+        }
+    }
+
+    It 'New-NacQodSession -ThrottleLimit creates one session per piped device, with bad items failing alone' {
+        Reset-Simulator $Sim
+        $devices = @(1..10 | ForEach-Object { New-TestDevice }) + (New-NacDevice -PhoneNumber +99999990422)
+        $sessions = $devices | New-NacQodSession -Profile QOS_M -Duration 60 -ServiceIpv4 233.252.0.2 -ThrottleLimit 4 -ErrorVariable err -ErrorAction SilentlyContinue
+        $sessions | Should -HaveCount 10
+        ($sessions.Device.PhoneNumber | Sort-Object) | Should -Be ($devices[0..9].PhoneNumber | Sort-Object)
+        $err | Should -HaveCount 1
+        $err[0].TargetObject.PhoneNumber | Should -Be '+99999990422'
+        (Get-SimulatorStats $Sim).sessionsCreated | Should -Be 10
+    }
+}

@@ -47,8 +47,9 @@ Describe 'Validation before any request' {
         @{ Case = 'base URL not absolute'; Command = { Connect-Nac -Token t -BaseUrl 'example.com' }; Parameter = 'BaseUrl'; Rule = 'absolute' }
     ) {
         $message = $null
+        $ErrorActionPreference = 'Stop'   # turns the per-item (non-terminating) errors into exceptions too
         try {
-            $null = & $Command -ErrorAction Stop
+            $null = & $Command
         } catch {
             $message = $_.Exception.Message
         }

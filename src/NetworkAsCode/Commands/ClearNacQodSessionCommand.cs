@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using NetworkAsCode.Http;
@@ -7,7 +8,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Deletes every session of each device piped in, asking once per device.</summary>
     [Cmdlet(VerbsCommon.Clear, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(QodSession))]
-    public sealed class ClearNacQodSessionCommand : NacApiCmdlet
+    public sealed class ClearNacQodSessionCommand : NacRequestCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -20,6 +21,11 @@ namespace NetworkAsCode.Commands
         /// <summary>Emit each removed session.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
+
+        /// <summary>How many deletes may run at once.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 16;
 
         protected override void ProcessRecord()
         {
@@ -40,24 +46,34 @@ namespace NetworkAsCode.Commands
             }
             if (!ShouldClear(sessions)) return;
 
-            foreach (var session in sessions)
-            {
-                try
+            var progress = new Progress(this, 0x4E4143, $"Removing the QoD sessions of {Device}");
+            int done = 0;
+            void Advance() => progress.Update(++done, sessions.Count, $"{done} of {sessions.Count} removed or failed");
+            var work = new BoundedWork<QodSession, bool>(this, ThrottleLimit,
+                async (session, cancel) => { await Client.DeleteSessionAsync(session.SessionId, cancel).ConfigureAwait(false); return true; },
+                (session, _) =>
                 {
-                    Run(cancel => Client.DeleteSessionAsync(session.SessionId, cancel));
                     State.ForgetSession(session.SessionId);
                     WriteVerbose($"Removed QoD session {session.SessionId}.");
                     if (PassThru) WriteObject(session);
-                }
-                catch (NacApiException e) when (e.StatusCode == 404)
+                    Advance();
+                },
+                (session, error) =>
                 {
                     // Gone between the list and the delete (expired or removed elsewhere): the goal is met.
-                    WriteVerbose($"QoD session {session.SessionId} was already gone.");
-                }
-                catch (NacException e)
-                {
-                    WriteNacError(e, session);
-                }
+                    if (error is NacApiException api && api.StatusCode == 404) WriteVerbose($"QoD session {session.SessionId} was already gone.");
+                    else if (error is NacException) WriteNacError(error, session);
+                    else throw error;
+                    Advance();
+                });
+            try
+            {
+                foreach (var session in sessions) work.Start(session);
+                work.Finish();
+            }
+            finally
+            {
+                progress.Complete();
             }
         }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -71,12 +72,106 @@ namespace NetworkAsCode.Commands
         /// <summary>Stops the cmdlet: for failures after which no item can succeed (no token, bad configuration).</summary>
         protected void ThrowNacError(Exception exception, object? target) => ThrowTerminatingError(NacErrors.From(exception, target));
 
-        protected void FlushTrace()
+        internal void FlushTrace()
         {
             while (_trace.Lines.TryDequeue(out var line))
             {
                 if (line.debug) WriteDebug(line.text);
                 else WriteVerbose(line.text);
+            }
+        }
+
+        /// <summary>
+        /// Runs operations concurrently, at most a given number at a time, reporting each outcome
+        /// on the pipeline thread (where Write* is allowed) as soon as it is known. Ctrl+C cancels them all.
+        /// </summary>
+        protected sealed class BoundedWork<TItem, TResult>
+        {
+            private readonly NacCmdlet _cmdlet;
+            private readonly int _limit;
+            private readonly Func<TItem, CancellationToken, Task<TResult>> _operation;
+            private readonly Action<TItem, TResult> _succeeded;
+            private readonly Action<TItem, Exception> _failed;
+            private readonly List<(TItem item, Task<TResult> task)> _running = new List<(TItem, Task<TResult>)>();
+
+            public BoundedWork(NacCmdlet cmdlet, int limit, Func<TItem, CancellationToken, Task<TResult>> operation,
+                Action<TItem, TResult> succeeded, Action<TItem, Exception> failed)
+            {
+                _cmdlet = cmdlet;
+                _limit = Math.Max(1, limit);
+                _operation = operation;
+                _succeeded = succeeded;
+                _failed = failed;
+            }
+
+            /// <summary>Starts one operation, first waiting for a free slot.</summary>
+            public void Start(TItem item)
+            {
+                while (_running.Count >= _limit) CompleteOne();
+                _running.Add((item, Task.Run(() => _operation(item, _cmdlet.CancelToken))));
+                // One at a time means in order: report it before the next item arrives.
+                if (_limit == 1) CompleteOne();
+            }
+
+            /// <summary>Waits for everything started.</summary>
+            public void Finish()
+            {
+                while (_running.Count > 0) CompleteOne();
+            }
+
+            private void CompleteOne()
+            {
+                int index;
+                try
+                {
+                    index = Task.WaitAny(_running.ConvertAll(r => (Task)r.task).ToArray(), _cmdlet.CancelToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Ctrl+C: the operations see the same token; give them a moment to end, then stop.
+                    try { Task.WaitAll(_running.ConvertAll(r => (Task)r.task).ToArray(), TimeSpan.FromSeconds(2)); }
+                    catch (AggregateException) { }
+                    throw new PipelineStoppedException();
+                }
+                var (item, task) = _running[index];
+                _running.RemoveAt(index);
+                _cmdlet.FlushTrace();
+                if (task.Status == TaskStatus.RanToCompletion) _succeeded(item, task.Result);
+                else if (task.IsCanceled && _cmdlet.CancelToken.IsCancellationRequested) throw new PipelineStoppedException();
+                else _failed(item, task.Exception?.GetBaseException() ?? new OperationCanceledException());
+            }
+        }
+
+        /// <summary>A progress bar that writes at most four updates a second and always completes.</summary>
+        protected sealed class Progress
+        {
+            private readonly NacCmdlet _cmdlet;
+            private readonly ProgressRecord _record;
+            private DateTime _next = DateTime.MinValue;
+            private bool _shown;
+
+            public Progress(NacCmdlet cmdlet, int activityId, string activity)
+            {
+                _cmdlet = cmdlet;
+                _record = new ProgressRecord(activityId, activity, "Starting");
+            }
+
+            public void Update(int done, int total, string status)
+            {
+                if (DateTime.UtcNow < _next && done < total) return;
+                _next = DateTime.UtcNow.AddMilliseconds(250);
+                _record.StatusDescription = status;
+                _record.PercentComplete = total > 0 ? Math.Min(100, done * 100 / total) : -1;
+                _cmdlet.WriteProgress(_record);
+                _shown = true;
+            }
+
+            public void Complete()
+            {
+                if (!_shown) return;
+                _record.RecordType = ProgressRecordType.Completed;
+                _cmdlet.WriteProgress(_record);
+                _shown = false;
             }
         }
 
@@ -91,51 +186,6 @@ namespace NetworkAsCode.Commands
             public readonly ConcurrentQueue<(bool debug, string text)> Lines = new ConcurrentQueue<(bool, string)>();
             public void Verbose(string message) => Lines.Enqueue((false, message));
             public void Debug(string message) => Lines.Enqueue((true, message));
-        }
-    }
-
-    /// <summary>A cmdlet that calls the API: resolves the connection once, in BeginProcessing, and owns the client.</summary>
-    public abstract class NacApiCmdlet : NacCmdlet
-    {
-        private NacClient? _client;
-
-        /// <summary>Retries of a failed request (0 turns them off). Default: NAC_MAX_RETRIES, else 3.</summary>
-        [Parameter]
-        [ValidateRange(0, 10)]
-        public int? MaxRetry { get; set; }
-
-        /// <summary>Seconds one request may take. Default: NAC_TIMEOUT_SEC, else 30.</summary>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int? TimeoutSec { get; set; }
-
-        internal NacClient Client => _client ?? throw new InvalidOperationException("BeginProcessing has not run.");
-
-        internal NacRunspaceState State { get; private set; } = null!;
-
-        protected override void BeginProcessing()
-        {
-            State = NacRunspaceState.Current;
-            NacConnectionSettings settings;
-            NacRetryPolicy policy;
-            try
-            {
-                settings = NacSettingsResolver.Resolve(State.Context);
-                policy = NacRetryPolicy.Resolve(MaxRetry, TimeoutSec);
-            }
-            catch (NacConfigurationException e)
-            {
-                ThrowNacError(e, null);
-                return;
-            }
-            _client = new NacClient(NacHttp.CreateClient(), settings) { Trace = Trace, RetryPolicy = policy };
-        }
-
-        /// <summary>Emits a session and remembers its id for Tab completion.</summary>
-        protected void WriteSession(QodSession session)
-        {
-            State.RememberSession(session.SessionId);
-            WriteObject(session);
         }
     }
 }

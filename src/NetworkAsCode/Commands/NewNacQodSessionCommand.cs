@@ -10,7 +10,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Creates a QoD session for each device piped in.</summary>
     [Cmdlet(VerbsCommon.New, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(QodSession))]
-    public sealed class NewNacQodSessionCommand : NacApiCmdlet
+    public sealed class NewNacQodSessionCommand : NacRequestCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -59,6 +59,50 @@ namespace NetworkAsCode.Commands
         [Parameter]
         public DateTimeOffset? NotificationAuthTokenExpiresAt { get; set; }
 
+        /// <summary>How many creates may run at once for piped devices. With more than 1, sessions are emitted as they complete, not in input order.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        private BoundedWork<QodSessionRequest, QodSession>? _work;
+        private Progress? _progress;
+        private int _started;
+        private int _finished;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            _progress = new Progress(this, 0x4E4144, "Creating QoD sessions");
+            _work = new BoundedWork<QodSessionRequest, QodSession>(this, ThrottleLimit,
+                (request, cancel) => Client.CreateSessionAsync(request, cancel),
+                (_, session) => { WriteSession(session); Finished(); },
+                (request, error) =>
+                {
+                    if (error is NacException || error is Validation.NacValidationException) WriteNacError(error, request.Device);
+                    else throw error;
+                    Finished();
+                });
+        }
+
+        protected override void EndProcessing()
+        {
+            try
+            {
+                _work?.Finish();
+            }
+            finally
+            {
+                _progress?.Complete();
+            }
+        }
+
+        private void Finished()
+        {
+            _finished++;
+            // A bar only for long pipelines: the total is unknown, so it counts.
+            if (_started > 1) _progress?.Update(_finished, 0, $"{_finished} of {_started} devices done");
+        }
+
         protected override void ProcessRecord()
         {
             QodSessionRequest request;
@@ -83,18 +127,8 @@ namespace NetworkAsCode.Commands
             }
 
             if (!ConfirmAction(Device.ToString(), $"Create QoD session ({Profile}, {Duration} s)")) return;
-            try
-            {
-                WriteSession(Run(cancel => Client.CreateSessionAsync(request, cancel)));
-            }
-            catch (NacException e)
-            {
-                WriteNacError(e, Device);
-            }
-            catch (Validation.NacValidationException e)
-            {
-                WriteNacError(e, Device);
-            }
+            _started++;
+            _work!.Start(request);
         }
 
         private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -8,7 +8,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Deletes sessions, ending their prioritised connectivity.</summary>
     [Cmdlet(VerbsCommon.Remove, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByObject)]
     [OutputType(typeof(QodSession))]
-    public sealed class RemoveNacQodSessionCommand : NacApiCmdlet
+    public sealed class RemoveNacQodSessionCommand : NacRequestCmdlet
     {
         private const string ById = "ById";
         private const string ByObject = "ByObject";

@@ -8,7 +8,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Extends sessions by a number of seconds.</summary>
     [Cmdlet(VerbsData.Update, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByObject)]
     [OutputType(typeof(QodSession))]
-    public sealed class UpdateNacQodSessionCommand : NacApiCmdlet
+    public sealed class UpdateNacQodSessionCommand : NacRequestCmdlet
     {
         private const string ById = "ById";
         private const string ByObject = "ByObject";
