@@ -20,6 +20,8 @@
         'Update-NacQodSession'
         'Remove-NacQodSession'
         'Clear-NacQodSession'
+        'Wait-NacQodSession'
+        'Get-NacQosProfile'
         'Start-NacSimulator'
         'Stop-NacSimulator'
     )

@@ -28,6 +28,7 @@ namespace NetworkAsCode.Http
     public sealed class NacClient
     {
         public const string QodPath = "/quality-on-demand/v1";
+        public const string QosProfilesPath = "/qos-profiles/v1";
 
         private readonly HttpClient _http;
         private readonly NacConnectionSettings _settings;
@@ -207,6 +208,25 @@ namespace NetworkAsCode.Http
             // A retry that finds the session gone means an earlier attempt deleted it.
             if (attempt.Status == 404 && attempt.Number > 1) return;
             throw attempt.ToException(Scrub);
+        }
+
+        /// <summary>The platform's QoS profiles (qos-profiles v1, retrieve-qos-profiles with no filter).</summary>
+        public async Task<IReadOnlyList<QosProfile>> GetQosProfilesAsync(CancellationToken cancel)
+        {
+            var attempt = await SendAsync(HttpMethod.Post, QosProfilesPath + "/retrieve-qos-profiles", new byte[] { (byte)'{', (byte)'}' }, Repeat.Safe, cancel).ConfigureAwait(false);
+            if (!attempt.Succeeded) throw attempt.ToException(Scrub);
+            try
+            {
+                using var doc = QodWire.Parse(attempt.Body);
+                if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException("the answer is not a JSON array");
+                var profiles = new List<QosProfile>();
+                foreach (var item in doc.RootElement.EnumerateArray()) profiles.Add(QodWire.ReadProfile(item));
+                return profiles;
+            }
+            catch (Exception e) when (e is JsonException || e is FormatException)
+            {
+                throw new NacProtocolException($"The list of QoS profiles could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
+            }
         }
 
         private static bool SameFlow(QodSessionRequest request, QodSession session) =>

@@ -155,6 +155,40 @@ namespace NetworkAsCode.Http
             return session;
         }
 
+        /// <summary>Reads a CAMARA QosProfile; rates and durations become "value unit" text.</summary>
+        public static QosProfile ReadProfile(JsonElement e)
+        {
+            if (e.ValueKind != JsonValueKind.Object) throw new FormatException("a QoS profile is a JSON object");
+            string? name = GetString(e, "name");
+            if (string.IsNullOrEmpty(name)) throw new FormatException("the QoS profile has no name");
+            return new QosProfile(name!, GetString(e, "description"), "Server")
+            {
+                Status = GetString(e, "status"),
+                TargetMinDownstreamRate = ValueWithUnit(e, "targetMinDownstreamRate"),
+                MaxDownstreamRate = ValueWithUnit(e, "maxDownstreamRate"),
+                MaxDownstreamBurstRate = ValueWithUnit(e, "maxDownstreamBurstRate"),
+                TargetMinUpstreamRate = ValueWithUnit(e, "targetMinUpstreamRate"),
+                MaxUpstreamRate = ValueWithUnit(e, "maxUpstreamRate"),
+                MaxUpstreamBurstRate = ValueWithUnit(e, "maxUpstreamBurstRate"),
+                MinDuration = ValueWithUnit(e, "minDuration"),
+                MaxDuration = ValueWithUnit(e, "maxDuration"),
+                PacketDelayBudget = ValueWithUnit(e, "packetDelayBudget"),
+                Jitter = ValueWithUnit(e, "jitter"),
+                Priority = GetInt(e, "priority"),
+                PacketErrorLossRate = GetInt(e, "packetErrorLossRate"),
+                L4sQueueType = GetString(e, "l4sQueueType"),
+                ServiceClass = GetString(e, "serviceClass"),
+            };
+        }
+
+        private static string? ValueWithUnit(JsonElement e, string name)
+        {
+            if (!e.TryGetProperty(name, out var v) || v.ValueKind != JsonValueKind.Object) return null;
+            int? value = GetInt(v, "value");
+            string? unit = GetString(v, "unit");
+            return value.HasValue ? (unit == null ? value.Value.ToString(CultureInfo.InvariantCulture) : $"{value.Value.ToString(CultureInfo.InvariantCulture)} {unit}") : null;
+        }
+
         private static Device? ReadDevice(JsonElement session)
         {
             if (!session.TryGetProperty("device", out var d) || d.ValueKind != JsonValueKind.Object) return null;

@@ -22,6 +22,14 @@ namespace NetworkAsCode.Commands
 
         internal NacRunspaceState State { get; private set; } = null!;
 
+        /// <summary>False for a cmdlet that can do without the API (it then runs with no client when none is configured).</summary>
+        protected virtual bool RequiresConnection => true;
+
+        internal bool HasClient => _client != null;
+
+        /// <summary>Why there is no client, when <see cref="RequiresConnection"/> is false and none could be configured.</summary>
+        internal string? NoClientReason { get; private set; }
+
         protected override void BeginProcessing()
         {
             State = NacRunspaceState.Current;
@@ -34,6 +42,11 @@ namespace NetworkAsCode.Commands
             }
             catch (NacConfigurationException e)
             {
+                if (!RequiresConnection)
+                {
+                    NoClientReason = e.Message;
+                    return;
+                }
                 ThrowNacError(e, null);
                 return;
             }
