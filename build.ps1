@@ -8,12 +8,13 @@
       Test   builds, then runs every xunit, Pester and interop (Nokia's TypeScript SDK) test;
              ends with "Tests: N passed, M failed" and exits non-zero on any failure.
       Demo   builds, starts the bundled simulator, runs examples/QuickStart.ps1 against it, stops it.
+      Package builds, then makes out/packages/NetworkAsCode.<version>.nupkg with PSResourceGet.
     Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -51,11 +52,56 @@ function Invoke-Build {
         if ($file.Name -in $beside) { Copy-Item $file.FullName $ModuleOut }
         elseif ($file.Extension -eq '.dll' -and $file.Name -ne 'System.Management.Automation.dll') { Copy-Item $file.FullName $dependencies }
     }
-    Copy-Item (Join-Path $Root 'NetworkAsCode.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
+    Write-Manifest (Join-Path $ModuleOut 'NetworkAsCode.psd1')
     # The simulator travels with the module, so Start-NacSimulator works wherever the module is installed.
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode.Simulator/NetworkAsCode.Simulator.csproj'), '-c', $Configuration,
         '--no-build', '-o', (Join-Path $ModuleOut 'simulator'), '-nologo', '-v', 'q')
     Write-Host "Module laid out in $ModuleOut"
+}
+
+function Get-Version {
+    # One version for the assemblies and the module: VersionPrefix in Directory.Build.props.
+    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
+    $props.Project.PropertyGroup.VersionPrefix | Where-Object { $_ } | Select-Object -First 1
+}
+
+function Get-ReleaseNotes {
+    # The newest section of CHANGELOG.md (Keep a Changelog), without its heading.
+    $lines = @(Get-Content (Join-Path $Root 'CHANGELOG.md'))
+    $headings = @($lines | Select-String -Pattern '^## \[' | ForEach-Object LineNumber)
+    if ($headings.Count -eq 0) { throw 'CHANGELOG.md has no "## [version]" section.' }
+    $end = if ($headings.Count -gt 1) { $headings[1] - 2 } else { $lines.Count - 1 }
+    ($lines[$headings[0]..$end] -join "`n").Trim()
+}
+
+function Write-Manifest {
+    # The source manifest with the build's version and the CHANGELOG's newest notes stamped in.
+    param([string] $Path)
+    $text = Get-Content -Raw (Join-Path $Root 'NetworkAsCode.psd1')
+    $text = $text -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$(Get-Version)'"
+    $notes = (Get-ReleaseNotes) -replace "'", "''"
+    $text = $text -replace "ReleaseNotes\s*=\s*'[^']*'", "ReleaseNotes = '$notes'"
+    Set-Content -Path $Path -Value $text -Encoding utf8
+    $null = Test-ModuleManifest -Path $Path -ErrorAction Stop
+}
+
+function Invoke-Package {
+    # NetworkAsCode.<version>.nupkg in out/packages, made by PSResourceGet (shipped with pwsh 7.4+) from out/NetworkAsCode.
+    Invoke-Build
+    $packages = Join-Path $Out 'packages'
+    if (Test-Path $packages) { Remove-Item $packages -Recurse -Force }
+    New-Item -ItemType Directory -Path $packages | Out-Null
+    $repository = 'NetworkAsCodeBuild-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Publish-PSResource -Path $ModuleOut -Repository $repository -SkipDependenciesCheck
+    } finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    $nupkg = Join-Path $packages "NetworkAsCode.$(Get-Version).nupkg"
+    if (-not (Test-Path $nupkg)) { throw "Publish-PSResource did not write $nupkg" }
+    Write-Host "Package: $nupkg"
 }
 
 function Get-TrxCounts {
@@ -161,4 +207,5 @@ switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
+    'Package' { Invoke-Package }
 }
