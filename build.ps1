@@ -113,7 +113,10 @@ function Get-TrxCounts {
 
 function Invoke-XunitTests {
     $total = [pscustomobject]@{ Passed = 0; Failed = 0 }
-    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.Tests.csproj') {
+    # The CAMARA conformance run writes its per-feature report (passed, failed, not applicable) here.
+    $conformanceSummary = Join-Path $ResultsDir 'conformance-summary.txt'
+    $env:NAC_CONFORMANCE_SUMMARY = $conformanceSummary
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.csproj') {
         Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
         $trx = "$($project.BaseName).trx"
         & dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
@@ -126,6 +129,10 @@ function Invoke-XunitTests {
         $counts = Get-TrxCounts $trxPath
         $total.Passed += $counts.Passed
         $total.Failed += $counts.Failed
+    }
+    if (Test-Path $conformanceSummary) {
+        Write-Host '== CAMARA conformance (per feature)' -ForegroundColor Cyan
+        Get-Content $conformanceSummary | Out-Host
     }
     $total
 }

@@ -27,6 +27,9 @@ public sealed record SimulatorHostSettings
 
     /// <summary>Console logging (warnings, plus the "Now listening on:" startup lines). Off for in-process tests.</summary>
     public bool ConsoleLogging { get; init; }
+
+    /// <summary>The QoS profile catalogue (null: the built-in one). Tests may add profiles, e.g. INACTIVE ones.</summary>
+    public ProfileCatalog? Profiles { get; init; }
 }
 
 /// <summary>Builds and starts the simulator. <c>Program</c> and the tests use the same code.</summary>
@@ -57,7 +60,9 @@ public static class SimulatorHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            // Bodies over RequestBody.MaxBytes are refused with a CAMARA 400 after being read and discarded up to
+            // this limit, so the client finishes sending and gets the answer; beyond it Kestrel answers 413 and closes.
+            kestrel.Limits.MaxRequestBodySize = RequestBody.DrainLimitBytes;
             foreach (var url in options.Urls)
             {
                 var (address, port) = SimulatorOptions.ToEndpoint(url);
@@ -69,7 +74,7 @@ public static class SimulatorHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(settings.Time);
         builder.Services.AddSingleton<SimulatorStats>();
-        builder.Services.AddSingleton(ProfileCatalog.CreateDefault());
+        builder.Services.AddSingleton(settings.Profiles ?? ProfileCatalog.CreateDefault());
         builder.Services.AddSingleton<FaultInjector>();
         builder.Services.AddSingleton(sp => new NotificationSender(
             sp.GetRequiredService<SimulatorStats>(),

@@ -12,6 +12,12 @@ public static class SimulatorNumbers
     /// <summary>A device the service does not apply to: 422 SERVICE_NOT_APPLICABLE on create and retrieve.</summary>
     public const string NotApplicable = "+99999990422";
 
+    /// <summary>
+    /// A device with no QoS profiles available to it (CAMARA retrieveQoSProfiles scenario 06): retrieve-qos-profiles answers
+    /// 200 <c>[]</c>; the sessions API, where the service cannot apply to it, answers 422 SERVICE_NOT_APPLICABLE.
+    /// </summary>
+    public const string NoProfiles = "+99999990204";
+
     /// <summary>The session becomes AVAILABLE, then the network ends it (UNAVAILABLE / NETWORK_TERMINATED) after <c>--terminate-after-ms</c>.</summary>
     public const string NetworkTerminates = "+99999990500";
 }

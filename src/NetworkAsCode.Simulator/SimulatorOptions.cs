@@ -75,7 +75,8 @@ public sealed record SimulatorOptions
           -h, --help                Show this help.
 
         Simulator phone numbers: +99999990404 -> 404 IDENTIFIER_NOT_FOUND; +99999990422 -> 422
-        SERVICE_NOT_APPLICABLE; +99999990500 -> AVAILABLE, then UNAVAILABLE / NETWORK_TERMINATED.
+        SERVICE_NOT_APPLICABLE; +99999990500 -> AVAILABLE, then UNAVAILABLE / NETWORK_TERMINATED;
+        +99999990204 -> no QoS profiles (retrieve-qos-profiles 200 [], sessions 422 SERVICE_NOT_APPLICABLE).
         Diagnostics (no key needed): GET /_simulator/stats, POST /_simulator/reset.
         """;
 

@@ -32,8 +32,14 @@ internal static class QosProfileEndpoints
 
     private static async Task<IResult> RetrieveAsync(HttpContext context, ProfileCatalog catalog)
     {
-        // Every device the simulator knows is eligible for every profile, so the device filter only validates.
-        var (name, status, _) = RequestValidator.RetrieveProfiles(await RequestBody.ReadObjectAsync(context));
+        // Every device the simulator knows is eligible for every profile, so the device filter only validates;
+        // the exception is the simulator number that has no profiles at all (200 []).
+        var (name, status, device) = RequestValidator.RetrieveProfiles(await RequestBody.ReadObjectAsync(context));
+        if (device is not null && RequestValidator.HasNoProfiles(device))
+        {
+            return JsonResponses.Json(StatusCodes.Status200OK, new JsonArray());
+        }
+
         var profiles = catalog.All
             .Where(p => name is null || string.Equals(p.Name, name, StringComparison.Ordinal))
             .Where(p => status is null || string.Equals(p.Status, status, StringComparison.Ordinal))

@@ -25,11 +25,13 @@ internal sealed class ErrorHandlingMiddleware(RequestDelegate next, ILogger<Erro
         catch (ApiError error) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
+            if (context.Items.ContainsKey(RequestBody.BodyUnreadItem)) context.Response.Headers.Connection = "close";
             await JsonResponses.WriteErrorAsync(context, error);
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
             context.Response.Clear();
+            context.Response.Headers.Connection = "close";
             var error = ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                 ? ApiError.InvalidArgument("The request body is too large.")
                 : ApiError.InvalidArgument("The request could not be read.");

@@ -15,6 +15,12 @@ public static class RequestBody
     /// <summary>Largest accepted request body, in bytes.</summary>
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>
+    /// How much of an oversized body is read and thrown away before the 400, so that the client, still
+    /// sending, gets its answer on a connection that stays usable.
+    /// </summary>
+    public const int DrainLimitBytes = 16 * 1024 * 1024;
+
     /// <summary>Deepest accepted JSON nesting. The deepest valid CAMARA body (ports ranges) needs 4.</summary>
     public const int MaxDepth = 16;
 
@@ -28,6 +34,7 @@ public static class RequestBody
 
         if (context.Request.ContentLength is > MaxBytes)
         {
+            await DrainAsync(context);
             throw ApiError.InvalidArgument($"The request body is larger than the limit of {MaxBytes} bytes.");
         }
 
@@ -53,10 +60,36 @@ public static class RequestBody
 
         if (total > MaxBytes)
         {
+            await DrainAsync(context);
             throw ApiError.InvalidArgument($"The request body is larger than the limit of {MaxBytes} bytes.");
         }
 
         return Parse(buffer.AsMemory(0, total));
+    }
+
+    /// <summary>Set when an answer is given before the body was read to its end.</summary>
+    public const string BodyUnreadItem = "NetworkAsCode.Simulator.BodyUnread";
+
+    /// <summary>
+    /// The rest of an oversized body stays unread, and Kestrel will not drain more than its own limit: the
+    /// connection must close after the answer, or the client's next request on it would be lost.
+    /// </summary>
+    private static void MarkBodyUnread(HttpContext context) => context.Items[BodyUnreadItem] = true;
+
+    /// <summary>Reads the rest of the body into a scratch buffer; if it cannot be read to its end, the connection closes after the answer.</summary>
+    private static async Task DrainAsync(HttpContext context)
+    {
+        var scratch = new byte[64 * 1024];
+        try
+        {
+            while (await context.Request.Body.ReadAsync(scratch, context.RequestAborted) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or BadHttpRequestException)
+        {
+            MarkBodyUnread(context);
+        }
     }
 
     /// <summary>Parses a body that must be a JSON object. Public so validation can be tested without HTTP.</summary>
@@ -65,6 +98,11 @@ public static class RequestBody
         if (IsBlank(utf8.Span))
         {
             throw ApiError.InvalidArgument("A JSON request body is required.");
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
+        {
+            throw ApiError.InvalidArgument("The request body is not valid UTF-8.");
         }
 
         try

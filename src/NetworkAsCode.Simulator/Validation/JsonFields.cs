@@ -22,7 +22,17 @@ public static class JsonFields
             throw ApiError.InvalidArgument($"{path} must be a string.");
         }
 
-        var text = value.GetString()!;
+        string text;
+        try
+        {
+            text = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 or a lone surrogate escape: not text at all.
+            throw ApiError.InvalidArgument($"{path} must be a valid Unicode string.");
+        }
+
         if (text.Length < minLength || text.Length > maxLength)
         {
             throw ApiError.InvalidArgument(maxLength == int.MaxValue

@@ -28,7 +28,8 @@ public static partial class RequestValidator
     /// <summary>A path <c>sessionId</c>: must be a UUID (else 400 INVALID_ARGUMENT).</summary>
     public static Guid SessionId(string value)
     {
-        if (!Guid.TryParseExact(value, "D", out var id))
+        // TryParseExact trims white space; a padded id is not the session's id.
+        if (value.Length != 36 || !Guid.TryParseExact(value, "D", out var id))
         {
             throw ApiError.InvalidArgument("sessionId must be a UUID.");
         }
@@ -139,7 +140,10 @@ public static partial class RequestValidator
         if (deviceJson is not null)
         {
             device = Device(deviceJson.Value, "device");
-            CheckDeviceUsable(device);
+            if (!HasNoProfiles(device))
+            {
+                CheckDeviceUsable(device);
+            }
         }
 
         return (name, status, device);
@@ -204,9 +208,14 @@ public static partial class RequestValidator
             case SimulatorNumbers.NotFound:
                 throw ApiError.IdentifierNotFound($"Device identifier not found: {device.PhoneNumber}.");
             case SimulatorNumbers.NotApplicable:
+            case SimulatorNumbers.NoProfiles:
                 throw ApiError.ServiceNotApplicable($"The service is not available for the provided identifier: {device.PhoneNumber}.");
         }
     }
+
+    /// <summary>The simulator device that has no QoS profiles (retrieve-qos-profiles answers <c>[]</c> for it).</summary>
+    public static bool HasNoProfiles(DeviceIdentity device) =>
+        string.Equals(device.PhoneNumber, SimulatorNumbers.NoProfiles, StringComparison.Ordinal);
 
     private static void RequireNonEmptyBody(JsonElement body)
     {
