@@ -8,7 +8,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Deletes every session of each device piped in, asking once per device.</summary>
     [Cmdlet(VerbsCommon.Clear, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(QodSession))]
-    public sealed class ClearNacQodSessionCommand : NacRequestCmdlet
+    public sealed class ClearNacQodSessionCommand : NacApiCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]

@@ -8,7 +8,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Gets sessions by id, or every session of a device.</summary>
     [Cmdlet(VerbsCommon.Get, "NacQodSession")]
     [OutputType(typeof(QodSession))]
-    public sealed class GetNacQodSessionCommand : NacRequestCmdlet
+    public sealed class GetNacQodSessionCommand : NacApiCmdlet
     {
         private const string ById = "ById";
         private const string ByDevice = "ByDevice";

@@ -13,7 +13,7 @@ namespace NetworkAsCode.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "NacQosProfile")]
     [OutputType(typeof(QosProfile))]
-    public sealed class GetNacQosProfileCommand : NacRequestCmdlet
+    public sealed class GetNacQosProfileCommand : NacApiCmdlet
     {
         /// <summary>Profile names; wildcards allowed.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using NetworkAsCode.Http;
 using NetworkAsCode.Infrastructure;
@@ -15,8 +16,13 @@ namespace NetworkAsCode.Commands
         [ValidateRange(0, 10)]
         public int? MaxRetry { get; set; }
 
-        /// <summary>Seconds one request may take; null for NAC_TIMEOUT_SEC, else 30.</summary>
-        protected virtual int? RequestTimeoutSec => null;
+        /// <summary>Seconds one request may take. Default: NAC_TIMEOUT_SEC, else 30. (Wait-NacQodSession: the whole wait.)</summary>
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int? TimeoutSec { get; set; }
+
+        /// <summary>The per-request timeout; null for NAC_TIMEOUT_SEC, else 30.</summary>
+        protected virtual int? RequestTimeoutSec => TimeoutSec;
 
         internal NacClient Client => _client ?? throw new InvalidOperationException("BeginProcessing has not run.");
 
@@ -61,14 +67,30 @@ namespace NetworkAsCode.Commands
         }
     }
 
-    /// <summary>An API cmdlet whose -TimeoutSec bounds each request (Wait-NacQodSession's bounds the whole wait instead).</summary>
-    public abstract class NacRequestCmdlet : NacApiCmdlet
+    /// <summary>
+    /// A cmdlet that acts on sessions given by id (-SessionId, alias -Id, also strings and objects with a
+    /// SessionId or Id property from the pipeline) or as session objects (-InputObject, from the pipeline).
+    /// </summary>
+    public abstract class NacSessionCmdlet : NacApiCmdlet
     {
-        /// <summary>Seconds one request may take. Default: NAC_TIMEOUT_SEC, else 30.</summary>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int? TimeoutSec { get; set; }
+        protected const string ById = "ById";
+        protected const string ByObject = "ByObject";
 
-        protected override int? RequestTimeoutSec => TimeoutSec;
+        [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
+        [ArgumentCompleter(typeof(Completers.SessionIdCompleter))]
+        [ValidateNac(NacRule.SessionId, "SessionId")]
+        public string[] SessionId { get; set; } = null!;
+
+        [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
+        [ValidateNotNull]
+        public QodSession InputObject { get; set; } = null!;
+
+        /// <summary>The sessions this record names: each id, with the piped session object when there is one.</summary>
+        protected IEnumerable<(string id, QodSession? known)> Targets()
+        {
+            if (ParameterSetName == ByObject) yield return (InputObject.SessionId, InputObject);
+            else foreach (string id in SessionId) yield return (id, null);
+        }
     }
 }

@@ -10,7 +10,7 @@ namespace NetworkAsCode.Commands
     /// <summary>Creates a QoD session for each device piped in.</summary>
     [Cmdlet(VerbsCommon.New, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(QodSession))]
-    public sealed class NewNacQodSessionCommand : NacRequestCmdlet
+    public sealed class NewNacQodSessionCommand : NacApiCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]

@@ -1,27 +1,13 @@
 using System.Management.Automation;
-using NetworkAsCode.Completers;
 using NetworkAsCode.Http;
-using NetworkAsCode.Infrastructure;
 
 namespace NetworkAsCode.Commands
 {
     /// <summary>Deletes sessions, ending their prioritised connectivity.</summary>
     [Cmdlet(VerbsCommon.Remove, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByObject)]
     [OutputType(typeof(QodSession))]
-    public sealed class RemoveNacQodSessionCommand : NacRequestCmdlet
+    public sealed class RemoveNacQodSessionCommand : NacSessionCmdlet
     {
-        private const string ById = "ById";
-        private const string ByObject = "ByObject";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ArgumentCompleter(typeof(SessionIdCompleter))]
-        [ValidateNac(NacRule.SessionId, "SessionId")]
-        public string[] SessionId { get; set; } = null!;
-
-        [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public QodSession InputObject { get; set; } = null!;
 
         /// <summary>Emit each removed session (as last known; an id-only input gives an object with the SessionId).</summary>
         [Parameter]
@@ -29,12 +15,7 @@ namespace NetworkAsCode.Commands
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == ByObject)
-            {
-                Remove(InputObject.SessionId, InputObject);
-                return;
-            }
-            foreach (string id in SessionId) Remove(id, null);
+            foreach (var (id, known) in Targets()) Remove(id, known);
         }
 
         private void Remove(string id, QodSession? known)

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using NetworkAsCode.Completers;
 using NetworkAsCode.Http;
 using NetworkAsCode.Infrastructure;
 
@@ -8,20 +7,8 @@ namespace NetworkAsCode.Commands
     /// <summary>Extends sessions by a number of seconds.</summary>
     [Cmdlet(VerbsData.Update, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByObject)]
     [OutputType(typeof(QodSession))]
-    public sealed class UpdateNacQodSessionCommand : NacRequestCmdlet
+    public sealed class UpdateNacQodSessionCommand : NacSessionCmdlet
     {
-        private const string ById = "ById";
-        private const string ByObject = "ByObject";
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ArgumentCompleter(typeof(SessionIdCompleter))]
-        [ValidateNac(NacRule.SessionId, "SessionId")]
-        public string[] SessionId { get; set; } = null!;
-
-        [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public QodSession InputObject { get; set; } = null!;
 
         /// <summary>Seconds to add, 1 to 86399.</summary>
         [Parameter(Mandatory = true)]
@@ -30,19 +17,17 @@ namespace NetworkAsCode.Commands
 
         protected override void ProcessRecord()
         {
-            string[] ids = ParameterSetName == ByObject ? new[] { InputObject.SessionId } : SessionId;
-            foreach (string id in ids)
+            foreach (var (id, known) in Targets())
             {
                 if (!ConfirmAction(id, $"Extend QoD session by {ExtendBy} s")) continue;
                 try
                 {
-                    // The piped session is what the extension is checked against if its outcome is unknown.
-                    QodSession? before = ParameterSetName == ByObject ? InputObject : null;
-                    WriteSession(Run(cancel => Client.ExtendSessionAsync(id, ExtendBy, cancel, before)));
+                    // A piped session is what the extension is checked against if its outcome is unknown.
+                    WriteSession(Run(cancel => Client.ExtendSessionAsync(id, ExtendBy, cancel, known)));
                 }
                 catch (NacException e)
                 {
-                    WriteNacError(e, ParameterSetName == ByObject ? (object)InputObject : id);
+                    WriteNacError(e, (object?)known ?? id);
                 }
             }
         }

@@ -2,46 +2,31 @@ using System;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading.Tasks;
-using NetworkAsCode.Completers;
 using NetworkAsCode.Http;
-using NetworkAsCode.Infrastructure;
 
 namespace NetworkAsCode.Commands
 {
     /// <summary>Waits until sessions reach a status (AVAILABLE by default) and emits them.</summary>
     [Cmdlet(VerbsLifecycle.Wait, "NacQodSession", DefaultParameterSetName = ByObject)]
     [OutputType(typeof(QodSession))]
-    public sealed class WaitNacQodSessionCommand : NacApiCmdlet
+    public sealed class WaitNacQodSessionCommand : NacSessionCmdlet
     {
-        private const string ById = "ById";
-        private const string ByObject = "ByObject";
         private static readonly TimeSpan FirstInterval = TimeSpan.FromMilliseconds(250);
         private static readonly TimeSpan LongestInterval = TimeSpan.FromSeconds(5);
-
-        [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ArgumentCompleter(typeof(SessionIdCompleter))]
-        [ValidateNac(NacRule.SessionId, "SessionId")]
-        public string[] SessionId { get; set; } = null!;
-
-        [Parameter(Mandatory = true, ParameterSetName = ByObject, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        public QodSession InputObject { get; set; } = null!;
 
         /// <summary>The status to wait for.</summary>
         [Parameter]
         [ValidateSet("Available", "Unavailable", IgnoreCase = true)]
         public string Status { get; set; } = "Available";
 
-        /// <summary>How long to wait for each session, in seconds, before failing with NacWaitTimeout.</summary>
-        [Parameter]
-        [ValidateRange(1, 172800)]
-        public int TimeoutSec { get; set; } = 60;
+        /// <summary>-TimeoutSec bounds the whole wait for each session here (default 60 s); each request keeps the default timeout.</summary>
+        protected override int? RequestTimeoutSec => null;
+
+        private int WaitSeconds => TimeoutSec ?? 60;
 
         protected override void ProcessRecord()
         {
-            if (ParameterSetName == ByObject) Wait(InputObject.SessionId, InputObject);
-            else foreach (string id in SessionId) Wait(id, null);
+            foreach (var (id, known) in Targets()) Wait(id, known);
         }
 
         private void Wait(string id, QodSession? known)
@@ -76,14 +61,14 @@ namespace NetworkAsCode.Commands
                             $"QoD session {id} became UNAVAILABLE ({session.StatusInfo ?? "no reason given"}) instead of AVAILABLE; it will not become AVAILABLE any more."));
                         return;
                     }
-                    var left = TimeSpan.FromSeconds(TimeoutSec) - clock.Elapsed;
+                    var left = TimeSpan.FromSeconds(WaitSeconds) - clock.Elapsed;
                     if (left <= TimeSpan.Zero)
                     {
                         Fail("NacWaitTimeout", ErrorCategory.OperationTimeout, session, new TimeoutException(
-                            $"QoD session {id} is still {session.Status} after {TimeoutSec} s; it did not become {wanted}. Wait longer with -TimeoutSec, or check it with Get-NacQodSession."));
+                            $"QoD session {id} is still {session.Status} after {WaitSeconds} s; it did not become {wanted}. Wait longer with -TimeoutSec, or check it with Get-NacQodSession."));
                         return;
                     }
-                    progress.Update((int)clock.Elapsed.TotalSeconds, TimeoutSec, $"{session.Status} for {clock.Elapsed.TotalSeconds:0} s (timeout {TimeoutSec} s)");
+                    progress.Update((int)clock.Elapsed.TotalSeconds, WaitSeconds, $"{session.Status} for {clock.Elapsed.TotalSeconds:0} s (timeout {WaitSeconds} s)");
                     var pause = interval < left ? interval : left;
                     Run(cancel => Task.Delay(pause, cancel));
                     interval = TimeSpan.FromTicks(Math.Min(LongestInterval.Ticks, (long)(interval.Ticks * 1.5)));
