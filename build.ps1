@@ -9,12 +9,14 @@
              ends with "Tests: N passed, M failed" and exits non-zero on any failure.
       Demo   builds, starts the bundled simulator, runs examples/QuickStart.ps1 against it, stops it.
       Package builds, then makes out/packages/NetworkAsCode.<version>.nupkg with PSResourceGet.
+      Bench  builds, then runs bench/Invoke-Benchmark.ps1: the module against Invoke-RestMethod, Nokia's
+             TypeScript SDK and the floors, side by side; writes out/bench/results.json and docs/benchmarks.md.
     Run it as: dotnet tool restore; dotnet pwsh ./build.ps1 <Task>
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -54,6 +56,9 @@ function Invoke-Build {
     }
     Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
     Write-Manifest (Join-Path $ModuleOut 'NetworkAsCode.psd1')
+    # Help: docs/en-US markdown checked against the built cmdlets and compiled to MAML (fails on missing or stale help).
+    Invoke-Native dotnet @('run', '--project', (Join-Path $Root 'tools/HelpGen'), '-c', $Configuration, '--',
+        '--assembly', (Join-Path $ModuleOut 'NetworkAsCode.dll'), '--docs', (Join-Path $Root 'docs/en-US'), '--out', (Join-Path $ModuleOut 'en-US'))
     # The simulator travels with the module, so Start-NacSimulator works wherever the module is installed.
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode.Simulator/NetworkAsCode.Simulator.csproj'), '-c', $Configuration,
         '--no-build', '-o', (Join-Path $ModuleOut 'simulator'), '-nologo', '-v', 'q')
@@ -102,6 +107,14 @@ function Invoke-Package {
     $nupkg = Join-Path $packages "NetworkAsCode.$(Get-Version).nupkg"
     if (-not (Test-Path $nupkg)) { throw "Publish-PSResource did not write $nupkg" }
     Write-Host "Package: $nupkg"
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    $results = Join-Path $Out 'bench'
+    & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut -OutDir $results
+    Copy-Item (Join-Path $results 'benchmarks.md') (Join-Path $Root 'docs/benchmarks.md')
+    Write-Host "Results: $(Join-Path $results 'results.json') and docs/benchmarks.md"
 }
 
 function Get-TrxCounts {
@@ -215,4 +228,5 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Package' { Invoke-Package }
+    'Bench' { Invoke-Bench }
 }

@@ -595,7 +595,7 @@ namespace NetworkAsCode.Core.Tests
         [InlineData(NacRetryPolicy.MaxRetriesVariable, "-1")]
         [InlineData(NacRetryPolicy.MaxRetriesVariable, "three")]
         [InlineData(NacRetryPolicy.TimeoutVariable, "0")]
-        [InlineData(NacRetryPolicy.TimeoutVariable, "3601")]
+        [InlineData(NacRetryPolicy.TimeoutVariable, "86401")]
         public void Resolve_refuses_an_environment_value_out_of_range(string variable, string value)
         {
             var e = Assert.Throws<NacConfigurationException>(() => NacRetryPolicy.Resolve(null, null, n => n == variable ? value : null));

@@ -45,10 +45,13 @@ function Invoke-Job {
     Set-Content -Path $file -Value ($prefix + $Script)
     $saved = @{}
     foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+    # From a scratch folder, so nothing the job writes relative to its working directory lands in the repository.
+    Push-Location $TestDrive
     try {
         $output = & $Pwsh @PwshArgs -NoProfile -NonInteractive -File $file 2>&1 | ForEach-Object { "$_" }
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output -join "`n") }
     } finally {
+        Pop-Location
         foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
     }
 }

@@ -23,7 +23,7 @@ Import-Module NetworkAsCode
 "created: " + `$session.SessionId
 Stop-NacSimulator
 "@
-        $job = Invoke-Job -NoImport -Environment @{ HOME = $tempHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null; PSModulePath = $null } -Script $script
+        $job = Invoke-Job -NoImport -Environment @{ HOME = $tempHome; XDG_DATA_HOME = (Join-Path $tempHome '.local/share'); XDG_CONFIG_HOME = (Join-Path $tempHome '.config'); PSModulePath = $null } -Script $script
         $job.ExitCode | Should -Be 0 -Because $job.Output
         $job.Output | Should -Match 'package: NetworkAsCode\.\d+\.\d+\.\d+\.nupkg'
         $job.Output | Should -Match ('imported from: ' + [regex]::Escape($tempHome))

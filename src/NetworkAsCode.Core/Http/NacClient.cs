@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
@@ -34,8 +35,6 @@ namespace NetworkAsCode.Http
         private readonly NacConnectionSettings _settings;
         private readonly string _root;
         private NacRetryPolicy _policy = NacRetryPolicy.Default;
-        private ResiliencePipeline<Attempt>? _safePipeline;
-        private ResiliencePipeline<Attempt>? _notSentPipeline;
 
         public NacClient(HttpClient http, NacConnectionSettings settings)
         {
@@ -52,7 +51,6 @@ namespace NetworkAsCode.Http
             set
             {
                 _policy = value ?? throw new ArgumentNullException(nameof(value));
-                _safePipeline = _notSentPipeline = null;
             }
         }
 
@@ -84,8 +82,12 @@ namespace NetworkAsCode.Http
             return text;
         }
 
+        /// <summary>Whether request and answer bodies are traced (at -Debug); redacting them costs time, so only when someone listens.</summary>
+        public bool TraceBodies { get; set; } = true;
+
         private void Verbose(string line) => Trace?.Verbose(Scrub(line));
         private void Debug(string line) => Trace?.Debug(Scrub(line));
+        private bool TracingBodies => Trace != null && TraceBodies;
 
         public NacConnectionSettings Settings => _settings;
 
@@ -321,6 +323,14 @@ namespace NetworkAsCode.Http
         }
 
         private static readonly ResiliencePropertyKey<int> RetryBudget = new ResiliencePropertyKey<int>("nac.retry-budget");
+        private static readonly ResiliencePropertyKey<NacClient?> Caller = new ResiliencePropertyKey<NacClient?>("nac.client");
+
+        /// <summary>
+        /// Pipelines depend only on the policy's numbers, so they are built once per process and shared; the
+        /// client a call belongs to (for its trace) travels in the call's context.
+        /// </summary>
+        private static readonly ConcurrentDictionary<(Repeat, int, long, long), ResiliencePipeline<Attempt>> Pipelines =
+            new ConcurrentDictionary<(Repeat, int, long, long), ResiliencePipeline<Attempt>>();
 
         private async Task<Attempt> SendAsync(HttpMethod method, string path, byte[]? body, Repeat repeat, CancellationToken cancel, int? retries = null)
         {
@@ -328,11 +338,11 @@ namespace NetworkAsCode.Http
             int budget = Math.Min(retries ?? _policy.MaxRetries, _policy.MaxRetries);
             if (budget <= 0) return await SendOnceAsync(method, url, body, 1, cancel).ConfigureAwait(false);
 
-            var pipeline = repeat == Repeat.Safe
-                ? _safePipeline ??= BuildPipeline(Repeat.Safe)
-                : _notSentPipeline ??= BuildPipeline(Repeat.OnlyIfNotSent);
+            var policy = _policy;
+            var pipeline = Pipelines.GetOrAdd((repeat, policy.MaxRetries, policy.BaseDelay.Ticks, policy.MaxDelay.Ticks), _ => BuildPipeline(repeat, policy));
             var context = ResilienceContextPool.Shared.Get(cancel);
             context.Properties.Set(RetryBudget, budget);
+            context.Properties.Set(Caller, this);
             try
             {
                 int number = 0;
@@ -346,9 +356,8 @@ namespace NetworkAsCode.Http
             }
         }
 
-        private ResiliencePipeline<Attempt> BuildPipeline(Repeat repeat)
+        private static ResiliencePipeline<Attempt> BuildPipeline(Repeat repeat, NacRetryPolicy policy)
         {
-            var policy = _policy;
             return new ResiliencePipelineBuilder<Attempt>()
                 .AddRetry(new RetryStrategyOptions<Attempt>
                 {
@@ -362,8 +371,8 @@ namespace NetworkAsCode.Http
                     DelayGenerator = args => new ValueTask<TimeSpan?>(args.Outcome.Result?.RetryAfter),
                     OnRetry = args =>
                     {
-                        if (args.Outcome.Result is Attempt a)
-                            Verbose($"{a.Request}: {a.Describe()}; retry {args.AttemptNumber + 1} of {policy.MaxRetries} in {args.RetryDelay.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
+                        if (args.Outcome.Result is Attempt a && args.Context.Properties.GetValue(Caller, null) is NacClient client)
+                            client.Verbose($"{a.Request}: {a.Describe()}; retry {args.AttemptNumber + 1} of {policy.MaxRetries} in {args.RetryDelay.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
                         return default;
                     },
                 })
@@ -384,7 +393,7 @@ namespace NetworkAsCode.Http
             {
                 message.Content = new ByteArrayContent(body);
                 message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                Debug($"{label} x-correlator={correlator} body: {QodWire.Redact(body)}");
+                if (TracingBodies) Debug($"{label} x-correlator={correlator} body: {QodWire.Redact(body)}");
             }
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
@@ -396,8 +405,8 @@ namespace NetworkAsCode.Http
                 byte[] answer = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                 int status = (int)response.StatusCode;
                 string echoed = HeaderValue(response, "x-correlator") ?? correlator;
-                Verbose($"{label} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms, x-correlator {echoed})");
-                if (answer.Length > 0) Debug($"{label} answer: {QodWire.Redact(answer)}");
+                if (Trace != null) Verbose($"{label} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms, x-correlator {echoed})");
+                if (answer.Length > 0 && TracingBodies) Debug($"{label} answer: {QodWire.Redact(answer)}");
                 return new Attempt(label, echoed, number) { Status = status, Reason = response.ReasonPhrase, Body = answer, RetryAfter = RetryAfter(response) };
             }
             catch (OperationCanceledException) when (!cancel.IsCancellationRequested)

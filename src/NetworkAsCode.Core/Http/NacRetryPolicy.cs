@@ -44,7 +44,7 @@ namespace NetworkAsCode.Http
         {
             readEnvironment ??= System.Environment.GetEnvironmentVariable;
             int retries = maxRetries ?? ReadInt(readEnvironment, MaxRetriesVariable, 0, 10) ?? DefaultMaxRetries;
-            int timeout = timeoutSec ?? ReadInt(readEnvironment, TimeoutVariable, 1, 3600) ?? DefaultTimeoutSec;
+            int timeout = timeoutSec ?? ReadInt(readEnvironment, TimeoutVariable, 1, 86400) ?? DefaultTimeoutSec;
             return new NacRetryPolicy(retries, TimeSpan.FromSeconds(timeout));
         }
 

@@ -22,10 +22,13 @@ namespace NetworkAsCode.Infrastructure
                     id = "NacInvalidArgument"; category = ErrorCategory.InvalidArgument;
                     action = "Correct the parameter value; nothing was sent.";
                     break;
+                case NacConfigurationException config when config.Setting == NacSettingsResolver.TokenVariable:
+                    id = "NacTokenMissing"; category = ErrorCategory.AuthenticationError;
+                    action = "Run Connect-Nac -Token <token>, or set NAC_TOKEN in the job's environment.";
+                    break;
                 case NacConfigurationException config:
-                    id = config.Setting == NacSettingsResolver.TokenVariable ? "NacTokenMissing" : "NacConfigurationInvalid";
-                    category = config.Setting == NacSettingsResolver.TokenVariable ? ErrorCategory.AuthenticationError : ErrorCategory.InvalidArgument;
-                    action = "Run Connect-Nac -Token <token> (or set NAC_TOKEN), and check NAC_ENV and NAC_BASE_URL.";
+                    id = "NacConfigurationInvalid"; category = ErrorCategory.InvalidArgument;
+                    action = $"Correct or remove {config.Setting} (Get-NacContext shows the settings in effect).";
                     break;
                 case NacApiException api:
                     (id, category, action) = FromStatus(api);

@@ -14,6 +14,7 @@ namespace NetworkAsCode.Infrastructure
         private static readonly ConditionalWeakTable<Runspace, NacRunspaceState> States = new ConditionalWeakTable<Runspace, NacRunspaceState>();
         private static readonly NacRunspaceState NoRunspace = new NacRunspaceState();
         private readonly LinkedList<string> _seenIds = new LinkedList<string>();
+        private readonly Dictionary<string, LinkedListNode<string>> _seenNodes = new Dictionary<string, LinkedListNode<string>>();
         private const int MaxSeenIds = 500;
 
         public static NacRunspaceState Current
@@ -35,15 +36,24 @@ namespace NetworkAsCode.Infrastructure
         {
             lock (_seenIds)
             {
-                _seenIds.Remove(sessionId);
-                _seenIds.AddFirst(sessionId);
-                if (_seenIds.Count > MaxSeenIds) _seenIds.RemoveLast();
+                if (_seenNodes.TryGetValue(sessionId, out var node)) _seenIds.Remove(node);
+                _seenNodes[sessionId] = _seenIds.AddFirst(sessionId);
+                if (_seenIds.Count > MaxSeenIds)
+                {
+                    _seenNodes.Remove(_seenIds.Last!.Value);
+                    _seenIds.RemoveLast();
+                }
             }
         }
 
         public void ForgetSession(string sessionId)
         {
-            lock (_seenIds) _seenIds.Remove(sessionId);
+            lock (_seenIds)
+                if (_seenNodes.TryGetValue(sessionId, out var node))
+                {
+                    _seenIds.Remove(node);
+                    _seenNodes.Remove(sessionId);
+                }
         }
 
         public string[] SeenSessionIds()
