@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Management.Automation;
+using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Runtime.Loader;
@@ -15,7 +16,7 @@ namespace NetworkAsCode.Infrastructure
     /// AssemblyLoadContext; on Windows PowerShell 5.1 an AssemblyResolve hook finds them (5.1 has one
     /// load context, so a version loaded earlier by another module still wins there).
     /// The types scripts name (<c>[NetworkAsCode.QodSession]</c>...) live in NetworkAsCode.Model, beside
-    /// this assembly, in the default context.
+    /// this assembly, in the default context. On 5.1 it also turns TLS 1.2 on.
     /// </summary>
     public sealed class DependencyLoader : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
@@ -34,7 +35,11 @@ namespace NetworkAsCode.Infrastructure
                 // In a build tree (tests referencing the projects) there is no dependencies folder: nothing to do.
                 if (!Directory.Exists(DependencyDirectory)) return;
                 if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                {
+                    // Windows PowerShell 5.1 may still default to TLS 1.0/1.1; add TLS 1.2 without removing anything.
+                    ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
                     DesktopResolver.Register(DependencyDirectory);
+                }
                 else
                     IsolatedLoadContext.Register(DependencyDirectory);
                 _registered = true;
