@@ -176,6 +176,10 @@ function Invoke-InteropTests {
     # Nokia's own TypeScript SDK (npm network-as-code 10.0.0) driving the simulator and the module.
     Write-Host '== Interop: Nokia TypeScript SDK against the simulator' -ForegroundColor Cyan
     $interop = Join-Path $Root 'tests/interop'
+    if (-not (Get-Command npm -ErrorAction Ignore) -or -not (Get-Command node -ErrorAction Ignore)) {
+        Write-Host 'Node.js and npm are not on PATH: the interop tests need them (see README, Requirements). Counted as one failure.' -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
     Push-Location $interop
     try {
         & npm ci --no-audit --no-fund --loglevel=error

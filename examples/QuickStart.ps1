@@ -28,7 +28,7 @@ Write-Host '1. A device, identified by its phone number and its IPv4 and IPv6 ad
 $device = New-NacDevice -PhoneNumber +36721601234567 `
     -Ipv4PublicAddress 233.252.0.2 -Ipv4PrivateAddress 192.0.2.25 -Ipv4PublicPort 80 `
     -Ipv6Address 2001:db8:1234:5678:9abc:def0:fedc:ba98
-$device | Format-Table | Out-Host
+$device | Format-Table | Out-String -Width 160 | Write-Host   # wide, so the table reads well in a narrow console or a log
 
 Write-Host '2. A QoD session for one hour towards an IPv4 and IPv6 application server'
 $session = $device | New-NacQodSession -Profile DOWNLINK_L_UPLINK_L -Duration 3600 `
@@ -51,7 +51,7 @@ Write-Host "   created $($ported.SessionId): server ports $($ported.ServicePorts
 
 Write-Host '6. All sessions of the device'
 $all = Get-NacQodSession -Device $device
-$all | Format-Table | Out-Host
+$all | Format-Table | Out-String -Width 160 | Write-Host
 
 Write-Host '7. One session by id'
 Get-NacQodSession -SessionId $session.SessionId | Format-List SessionId, Profile, Status, Duration, StartedAt, ExpiresAt, ServiceIpv4, ServiceIpv6 | Out-Host
