@@ -108,9 +108,14 @@ namespace NetworkAsCode.Commands
             public void Start(TItem item)
             {
                 while (_running.Count >= _limit) CompleteOne();
+                if (_limit == 1)
+                {
+                    // One at a time means in order, and on this thread: report it before the next item arrives.
+                    _running.Add((item, _operation(item, _cmdlet.CancelToken)));
+                    CompleteOne();
+                    return;
+                }
                 _running.Add((item, Task.Run(() => _operation(item, _cmdlet.CancelToken))));
-                // One at a time means in order: report it before the next item arrives.
-                if (_limit == 1) CompleteOne();
             }
 
             /// <summary>Waits for everything started.</summary>
