@@ -50,7 +50,8 @@ Describe 'The seed walkthrough' {
         ($extended.ExpiresAt - $Session.ExpiresAt).TotalSeconds | Should -Be 300
     }
 
-    It 'lists the sessions of a device' {
+    It 'lists the sessions of a device, also when the device is piped' {
+        @($Device | Get-NacQodSession) | Should -HaveCount 2 -Because 'a piped device must bind to -Device, not be coerced into -SessionId'
         $all = Get-NacQodSession -Device $Device
         $all | Should -HaveCount 2
         $all.SessionId | Should -Contain $Session.SessionId
