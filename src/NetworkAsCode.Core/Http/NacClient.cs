@@ -145,18 +145,7 @@ namespace NetworkAsCode.Http
             var attempt = await SendAsync(HttpMethod.Post, QodPath + "/retrieve-sessions", body, Repeat.Safe, cancel).ConfigureAwait(false);
             if (attempt.Status == 404 && attempt.ErrorCode != "IDENTIFIER_NOT_FOUND") return Array.Empty<QodSession>();
             if (!attempt.Succeeded) throw attempt.ToException(Scrub);
-            try
-            {
-                using var doc = QodWire.Parse(attempt.Body);
-                if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException("the answer is not a JSON array");
-                var sessions = new List<QodSession>();
-                foreach (var item in doc.RootElement.EnumerateArray()) sessions.Add(QodWire.ReadSession(item, device));
-                return sessions;
-            }
-            catch (Exception e) when (e is JsonException || e is FormatException)
-            {
-                throw new NacProtocolException($"The list of sessions could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
-            }
+            return ReadAnswer(attempt, "The list of sessions", root => ReadArray(root, item => QodWire.ReadSession(item, device)));
         }
 
         /// <summary>
@@ -217,18 +206,7 @@ namespace NetworkAsCode.Http
         {
             var attempt = await SendAsync(HttpMethod.Post, QosProfilesPath + "/retrieve-qos-profiles", new byte[] { (byte)'{', (byte)'}' }, Repeat.Safe, cancel).ConfigureAwait(false);
             if (!attempt.Succeeded) throw attempt.ToException(Scrub);
-            try
-            {
-                using var doc = QodWire.Parse(attempt.Body);
-                if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new FormatException("the answer is not a JSON array");
-                var profiles = new List<QosProfile>();
-                foreach (var item in doc.RootElement.EnumerateArray()) profiles.Add(QodWire.ReadProfile(item));
-                return profiles;
-            }
-            catch (Exception e) when (e is JsonException || e is FormatException)
-            {
-                throw new NacProtocolException($"The list of QoS profiles could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
-            }
+            return ReadAnswer(attempt, "The list of QoS profiles", root => ReadArray(root, QodWire.ReadProfile));
         }
 
         private static bool SameFlow(QodSessionRequest request, QodSession session) =>
@@ -299,17 +277,29 @@ namespace NetworkAsCode.Http
             return QodPath + "/sessions/" + Uri.EscapeDataString(sessionId);
         }
 
-        private static QodSession ReadSession(Attempt attempt, Device? callerDevice)
+        private static QodSession ReadSession(Attempt attempt, Device? callerDevice) =>
+            ReadAnswer(attempt, "The session in the answer", root => QodWire.ReadSession(root, callerDevice));
+
+        /// <summary>Reads a success answer's JSON; a body that is not what the API defines is a <see cref="NacProtocolException"/>.</summary>
+        private static T ReadAnswer<T>(Attempt attempt, string what, Func<JsonElement, T> read)
         {
             try
             {
                 using var doc = QodWire.Parse(attempt.Body);
-                return QodWire.ReadSession(doc.RootElement, callerDevice);
+                return read(doc.RootElement);
             }
             catch (Exception e) when (e is JsonException || e is FormatException)
             {
-                throw new NacProtocolException($"The session in the answer could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
+                throw new NacProtocolException($"{what} could not be read: {e.Message.TrimEnd('.')}.", attempt.Request, attempt.Correlator, e);
             }
+        }
+
+        private static IReadOnlyList<T> ReadArray<T>(JsonElement root, Func<JsonElement, T> readItem)
+        {
+            if (root.ValueKind != JsonValueKind.Array) throw new FormatException("the answer is not a JSON array");
+            var items = new List<T>(root.GetArrayLength());
+            foreach (var item in root.EnumerateArray()) items.Add(readItem(item));
+            return items;
         }
 
         // ---- sending ----

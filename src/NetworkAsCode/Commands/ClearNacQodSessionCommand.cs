@@ -83,7 +83,7 @@ namespace NetworkAsCode.Commands
         /// </summary>
         private bool ShouldClear(IReadOnlyList<QodSession> sessions)
         {
-            if (WhatIfInEffect())
+            if (CommonSwitchInEffect("WhatIf", "WhatIfPreference"))
             {
                 foreach (var session in sessions) ShouldProcess(session.SessionId, "Remove QoD session");
                 return false;
@@ -91,13 +91,6 @@ namespace NetworkAsCode.Commands
             bool confirmBound = MyInvocation.BoundParameters.ContainsKey("Confirm");
             if (Force && !confirmBound) return true;
             return ConfirmAction(Device.ToString(), $"Remove {sessions.Count} QoD session(s)");
-        }
-
-        private bool WhatIfInEffect()
-        {
-            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound))
-                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
         }
     }
 }

@@ -57,22 +57,13 @@ namespace NetworkAsCode.Commands
                 return;
             }
             // Trace lines cost formatting and redaction on every request: only when -Verbose or -Debug will show them.
-            bool verbose = StreamWanted("Verbose", "VerbosePreference"), debug = StreamWanted("Debug", "DebugPreference");
+            bool verbose = CommonSwitchInEffect("Verbose", "VerbosePreference"), debug = CommonSwitchInEffect("Debug", "DebugPreference");
             _client = new NacClient(NacHttp.CreateClient(), settings)
             {
                 Trace = verbose || debug ? Trace : null,
                 TraceBodies = debug,
                 RetryPolicy = policy,
             };
-        }
-
-        private bool StreamWanted(string parameter, string preference)
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(parameter, out object? bound))
-                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
-            object? value = SessionState.PSVariable.GetValue(preference);
-            return value is ActionPreference p ? p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore
-                : value != null && !string.Equals(value.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>Emits a session and remembers its id for Tab completion.</summary>

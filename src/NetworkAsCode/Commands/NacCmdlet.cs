@@ -66,6 +66,21 @@ namespace NetworkAsCode.Commands
             }
         }
 
+        /// <summary>
+        /// Whether a common switch (-WhatIf, -Verbose, -Debug) is in effect: as given on the command line,
+        /// else as its preference variable says.
+        /// </summary>
+        protected bool CommonSwitchInEffect(string parameter, string preference)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(parameter, out object? bound))
+                return bound is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(bound);
+            object? value = SessionState.PSVariable.GetValue(preference);
+            if (value is string text && Enum.TryParse(text, true, out ActionPreference parsed)) value = parsed;
+            return value is ActionPreference p
+                ? p != ActionPreference.SilentlyContinue && p != ActionPreference.Ignore
+                : LanguagePrimitives.IsTrue(value);
+        }
+
         /// <summary>Writes a non-terminating error for one item and goes on with the next.</summary>
         protected void WriteNacError(Exception exception, object? target) => WriteError(NacErrors.From(exception, target));
 

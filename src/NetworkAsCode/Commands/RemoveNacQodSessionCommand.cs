@@ -8,7 +8,6 @@ namespace NetworkAsCode.Commands
     [OutputType(typeof(QodSession))]
     public sealed class RemoveNacQodSessionCommand : NacSessionCmdlet
     {
-
         /// <summary>Emit each removed session (as last known; an id-only input gives an object with the SessionId).</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }

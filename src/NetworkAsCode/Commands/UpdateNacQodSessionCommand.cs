@@ -9,7 +9,6 @@ namespace NetworkAsCode.Commands
     [OutputType(typeof(QodSession))]
     public sealed class UpdateNacQodSessionCommand : NacSessionCmdlet
     {
-
         /// <summary>Seconds to add, 1 to 86399.</summary>
         [Parameter(Mandatory = true)]
         [ValidateNac(NacRule.Extension, "ExtendBy")]

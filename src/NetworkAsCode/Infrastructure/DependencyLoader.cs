@@ -55,12 +55,12 @@ namespace NetworkAsCode.Infrastructure
         private sealed class IsolatedLoadContext : AssemblyLoadContext
         {
             private readonly string _directory;
-            private readonly HashSet<string> _platform;
+            // Read on the first load, not at import: Import-Module should cost as little as possible.
+            private readonly Lazy<HashSet<string>> _platform = new Lazy<HashSet<string>>(PlatformAssemblies);
 
             private IsolatedLoadContext(string directory) : base()
             {
                 _directory = directory;
-                _platform = PlatformAssemblies();
             }
 
             public static void Register(string directory)
@@ -76,7 +76,7 @@ namespace NetworkAsCode.Infrastructure
             protected override Assembly? Load(AssemblyName name)
             {
                 // Shared with the default context: the model types and the runtime's own assemblies.
-                if (name.Name == null || name.Name == "NetworkAsCode.Model" || _platform.Contains(name.Name)) return null;
+                if (name.Name == null || name.Name == "NetworkAsCode.Model" || _platform.Value.Contains(name.Name)) return null;
                 string path = Path.Combine(_directory, name.Name + ".dll");
                 return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
             }
