@@ -1,4 +1,4 @@
-namespace NetworkAsCode.Http
+namespace NetworkAsCode
 {
     /// <summary>The Network as Code environments. The RapidAPI host header selects staging; dev has its own host.</summary>
     public enum NacEnvironment

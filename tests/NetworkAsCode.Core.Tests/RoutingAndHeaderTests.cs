@@ -5,7 +5,6 @@ using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using NetworkAsCode.Http;
-using NetworkAsCode.Validation;
 using Xunit;
 
 namespace NetworkAsCode.Core.Tests

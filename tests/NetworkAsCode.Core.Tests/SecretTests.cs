@@ -115,7 +115,7 @@ namespace NetworkAsCode.Core.Tests
             {
                 h.Reply(HttpStatusCode.Created, EchoingSession);
                 var bad = RequestWithSink("ftp://example.com/notifications");
-                failures.Add(await Assert.ThrowsAsync<Validation.NacValidationException>(() => h.Client.CreateSessionAsync(bad, CancellationToken.None)));
+                failures.Add(await Assert.ThrowsAsync<NacValidationException>(() => h.Client.CreateSessionAsync(bad, CancellationToken.None)));
             }
 
             Assert.Equal(7, failures.Count);

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NetworkAsCode.Validation;
 using Xunit;
 
 namespace NetworkAsCode.Core.Tests

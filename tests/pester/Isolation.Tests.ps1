@@ -61,7 +61,7 @@ Describe 'Isolation of Microsoft.Extensions.*' {
     It 'keeps the types scripts name resolvable' {
         $job = Invoke-Job -Environment $Environment -Script @'
 $d = New-NacDevice -PhoneNumber +36880000001
-"$($d -is [NetworkAsCode.Device]) $([NetworkAsCode.PortRange]::new('80-90')) $([NetworkAsCode.Http.NacApiException].Name)"
+"$($d -is [NetworkAsCode.Device]) $([NetworkAsCode.PortRange]::new('80-90')) $([NetworkAsCode.NacApiException].Name)"
 '@
         $job.Output | Should -Match 'True 80-90 NacApiException'
     }

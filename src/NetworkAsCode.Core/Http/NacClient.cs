@@ -26,7 +26,7 @@ namespace NetworkAsCode.Http
     /// the one the lost attempt created; an extension that already moved the expiry is done.
     /// </para>
     /// </summary>
-    public sealed class NacClient
+    public sealed partial class NacClient
     {
         public const string QodPath = "/quality-on-demand/v1";
         public const string QosProfilesPath = "/qos-profiles/v1";
@@ -149,13 +149,24 @@ namespace NetworkAsCode.Http
         }
 
         /// <summary>
+        /// Every session of the application (the API key), whatever its device: NaC's non-CAMARA
+        /// <c>GET /quality-on-demand/v1/sessions</c>. The way to find sessions nobody remembers.
+        /// </summary>
+        public async Task<IReadOnlyList<QodSession>> ListSessionsAsync(CancellationToken cancel)
+        {
+            var attempt = await SendAsync(HttpMethod.Get, QodPath + "/sessions", null, Repeat.Safe, cancel).ConfigureAwait(false);
+            if (!attempt.Succeeded) throw attempt.ToException(Scrub);
+            return ReadAnswer(attempt, "The list of sessions", root => ReadArray(root, item => QodWire.ReadSession(item, null)));
+        }
+
+        /// <summary>
         /// Extends a session. <paramref name="before"/>, the session as last known, lets an extension whose
         /// outcome is unknown be checked and, if it did not happen, sent again; without it such an
         /// extension is reported as unknown and never repeated.
         /// </summary>
         public async Task<QodSession> ExtendSessionAsync(string sessionId, int additionalSeconds, CancellationToken cancel, QodSession? before = null)
         {
-            Validation.NacValidation.Require("ExtendBy", Validation.NacValidation.CheckExtension("ExtendBy", additionalSeconds));
+            NacValidation.Require("ExtendBy", NacValidation.CheckExtension("ExtendBy", additionalSeconds));
             string path = SessionPath(sessionId) + "/extend";
             int retriesLeft = _policy.MaxRetries;
             for (int round = 0; ; round++)
@@ -273,7 +284,7 @@ namespace NetworkAsCode.Http
 
         private static string SessionPath(string sessionId)
         {
-            Validation.NacValidation.Require("SessionId", Validation.NacValidation.CheckSessionId("SessionId", sessionId));
+            NacValidation.Require("SessionId", NacValidation.CheckSessionId("SessionId", sessionId));
             return QodPath + "/sessions/" + Uri.EscapeDataString(sessionId);
         }
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using NetworkAsCode.Validation;
 
 namespace NetworkAsCode
 {

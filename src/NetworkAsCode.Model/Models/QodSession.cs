@@ -76,28 +76,28 @@ namespace NetworkAsCode
         /// <summary>When the notification token expires; defaults to the session's expected end.</summary>
         public DateTimeOffset? NotificationAuthTokenExpiresAt { get; set; }
 
-        /// <exception cref="Validation.NacValidationException">The first rule the request breaks.</exception>
+        /// <exception cref="NacValidationException">The first rule the request breaks.</exception>
         public void Validate()
         {
-            Validation.NacValidation.Require("Profile", Validation.NacValidation.CheckProfile("Profile", Profile));
-            Validation.NacValidation.Require("Duration", Validation.NacValidation.CheckDuration("Duration", Duration));
+            NacValidation.Require("Profile", NacValidation.CheckProfile("Profile", Profile));
+            NacValidation.Require("Duration", NacValidation.CheckDuration("Duration", Duration));
             if (string.IsNullOrEmpty(ServiceIpv4) && string.IsNullOrEmpty(ServiceIpv6))
-                throw new Validation.NacValidationException("ServiceIpv4",
+                throw new NacValidationException("ServiceIpv4",
                     "A session needs the application server's address: give ServiceIpv4, ServiceIpv6 or both.");
-            Validation.NacValidation.Require("ServiceIpv4", Validation.NacValidation.CheckServiceIpv4("ServiceIpv4", ServiceIpv4));
-            Validation.NacValidation.Require("ServiceIpv6", Validation.NacValidation.CheckServiceIpv6("ServiceIpv6", ServiceIpv6));
+            NacValidation.Require("ServiceIpv4", NacValidation.CheckServiceIpv4("ServiceIpv4", ServiceIpv4));
+            NacValidation.Require("ServiceIpv6", NacValidation.CheckServiceIpv6("ServiceIpv6", ServiceIpv6));
             CheckPorts("ServicePort", ServicePorts);
             CheckPorts("DevicePort", DevicePorts);
-            Validation.NacValidation.Require("NotificationUrl", Validation.NacValidation.CheckNotificationUrl("NotificationUrl", NotificationUrl));
+            NacValidation.Require("NotificationUrl", NacValidation.CheckNotificationUrl("NotificationUrl", NotificationUrl));
             if (NotificationAuthToken != null && NotificationUrl == null)
-                throw new Validation.NacValidationException("NotificationAuthToken",
+                throw new NacValidationException("NotificationAuthToken",
                     "NotificationAuthToken needs NotificationUrl: the token is sent with notifications to that URL.");
         }
 
         private static void CheckPorts(string parameter, PortsSpec? ports)
         {
             if (ports == null) return;
-            foreach (int port in ports.Ports) Validation.NacValidation.Require(parameter, Validation.NacValidation.CheckPort(parameter, port));
+            foreach (int port in ports.Ports) NacValidation.Require(parameter, NacValidation.CheckPort(parameter, port));
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace NetworkAsCode.Validation
+namespace NetworkAsCode
 {
     /// <summary>
     /// The client-side input rules, in one place. Each check returns null when the value is valid, or a

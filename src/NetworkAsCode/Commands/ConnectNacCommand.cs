@@ -39,7 +39,7 @@ namespace NetworkAsCode.Commands
             if (BaseUrl != null)
             {
                 string? error = NacConnectionSettings.CheckBaseUrl("BaseUrl", BaseUrl, out var url);
-                if (error != null) ThrowNacError(new Validation.NacValidationException("BaseUrl", error), BaseUrl);
+                if (error != null) ThrowNacError(new NacValidationException("BaseUrl", error), BaseUrl);
                 options.BaseUrl = url;
             }
 

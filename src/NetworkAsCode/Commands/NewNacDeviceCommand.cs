@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using NetworkAsCode.Infrastructure;
-using NetworkAsCode.Validation;
 
 namespace NetworkAsCode.Commands
 {

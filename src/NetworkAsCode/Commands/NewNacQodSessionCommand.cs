@@ -78,7 +78,7 @@ namespace NetworkAsCode.Commands
                 (_, session) => { WriteSession(session); Finished(); },
                 (request, error) =>
                 {
-                    if (error is NacException || error is Validation.NacValidationException) WriteNacError(error, request.Device);
+                    if (error is NacException || error is NacValidationException) WriteNacError(error, request.Device);
                     else throw error;
                     Finished();
                 });
@@ -120,7 +120,7 @@ namespace NetworkAsCode.Commands
                 };
                 request.Validate();
             }
-            catch (Validation.NacValidationException e)
+            catch (NacValidationException e)
             {
                 WriteNacError(e, Device);
                 return;

@@ -2,7 +2,6 @@ using System;
 using System.Collections;
 using System.Management.Automation;
 using System.Security;
-using NetworkAsCode.Validation;
 
 namespace NetworkAsCode.Infrastructure
 {

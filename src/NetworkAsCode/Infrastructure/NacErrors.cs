@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using NetworkAsCode.Http;
-using NetworkAsCode.Validation;
 
 namespace NetworkAsCode.Infrastructure
 {

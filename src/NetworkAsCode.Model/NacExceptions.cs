@@ -1,6 +1,6 @@
 using System;
 
-namespace NetworkAsCode.Http
+namespace NetworkAsCode
 {
     /// <summary>Base of every failure the HTTP core reports. Messages never contain the API key.</summary>
     public abstract class NacException : Exception
@@ -12,6 +12,12 @@ namespace NetworkAsCode.Http
 
         /// <summary>The x-correlator sent with the request; quote it to support.</summary>
         public string? Correlator { get; protected set; }
+
+        /// <summary>
+        /// True when no further item of the command can succeed (an exhausted quota, a wrong gateway host):
+        /// the cmdlet stops with one terminating error instead of failing every item.
+        /// </summary>
+        public virtual bool StopsCommand => false;
     }
 
     /// <summary>
