@@ -38,6 +38,7 @@ public static class SimulatorHost
     public static WebApplication Build(SimulatorOptions options, SimulatorHostSettings? settings = null)
     {
         settings ??= new SimulatorHostSettings();
+        options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -45,8 +46,9 @@ public static class SimulatorHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        // Only the command line configures the simulator: no environment variables or files can add listening
-        // addresses (ASPNETCORE_URLS, Kestrel__Endpoints__...) and so bind beyond loopback.
+        // Only SimulatorOptions configures the simulator (SimulatorOptions.Parse reads the command line and
+        // NAC_SIMULATOR_API_KEY): no other environment variables or files can add listening addresses
+        // (ASPNETCORE_URLS, Kestrel__Endpoints__...) and so bind beyond loopback.
         builder.Configuration.Sources.Clear();
 
         builder.Logging.ClearProviders();
