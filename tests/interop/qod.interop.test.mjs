@@ -494,7 +494,7 @@ describe("TypeScript SDK 10.0.0 against the simulator: errors", { timeout: 60_00
     );
     assert.ok(err instanceof NetworkAsCodeApi.ForbiddenError, `expected ForbiddenError, got ${err?.constructor?.name}: ${err}`);
     assert.equal(err.statusCode, 403);
-    assert.deepEqual(err.body, { message: "Invalid API key." });
+    assert.deepEqual(err.body, { message: "Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info." });
 
     const getErr = await rejection(() => wrong.qod.getSessionV1({ sessionId: "00000000-0000-4000-8000-000000000000" }));
     assert.ok(getErr instanceof NetworkAsCodeApi.ForbiddenError, `get: ${getErr?.constructor?.name}`);
