@@ -251,7 +251,7 @@ public sealed class SessionStore : IDisposable
     private Session? FindBlockingSession(SessionOwner owner, CreateSessionRequest request, DateTimeOffset now)
     {
         Session? blocking = null;
-        foreach (var other in _sessions.Values.OrderBy(s => s.CreatedOrder).ToList())
+        foreach (var other in _sessions.Values.ToList())
         {
             if (other.Request.Device is null || !other.Request.Device.IsSameDevice(request.Device!) || !Advance(other, now))
             {
