@@ -32,7 +32,9 @@ public sealed class SessionOwnershipTests
         var terminated = (string)(await CreateAsync(owner, SessionBody("+99999990201")))["sessionId"]!;
         Assert.Equal(204, (await DeleteAsync(owner, Qod + "sessions/" + ids[2])).Code);
 
-        var listed = await ListAsync(owner);
+        // A new client (a new process, as after a killed job) with the same key finds them all.
+        using var later = TestSimulator.CreateClient(simulator.BaseUrl, "owner-key");
+        var listed = await ListAsync(later);
         Assert.Equal([ids[0], ids[1], ids[3], ids[4], terminated], listed.Select(s => (string)s!["sessionId"]!).ToArray());
         Assert.Equal(phones[0], (string?)listed[0]!["device"]!["phoneNumber"]);
         Assert.Equal("UNAVAILABLE", (string?)listed[4]!["qosStatus"]);
