@@ -53,7 +53,7 @@ function Invoke-Build {
     # and everything it needs, loaded in isolation (src/NetworkAsCode/Infrastructure/DependencyLoader.cs).
     $dependencies = Join-Path $ModuleOut 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
-    $beside = 'NetworkAsCode.dll', 'NetworkAsCode.Model.dll', 'NetworkAsCode.Format.ps1xml'
+    $beside = 'NetworkAsCode.dll', 'NetworkAsCode.Model.dll', 'NetworkAsCode.Format.ps1xml', 'NetworkAsCode.Types.ps1xml'
     foreach ($file in Get-ChildItem $publish -File) {
         if ($file.Name -in $beside) { Copy-Item $file.FullName $ModuleOut }
         elseif ($file.Extension -eq '.dll' -and $file.Name -ne 'System.Management.Automation.dll') { Copy-Item $file.FullName $dependencies }
