@@ -6,13 +6,16 @@ BeforeAll {
 
     function Invoke-PromptingJob {
         # Runs a script with pwsh -File (no -NonInteractive), its standard input an open pipe that never sends
-        # (a CI runner, ssh) or at end of file (cron with </dev/null). Kills the child if it has not ended in
+        # (a CI runner, ssh), a pipe at end of file, or /dev/null (cron). Kills the child if it has not ended in
         # $TimeoutSec: a hang is a failure, not a stuck test run.
-        param([string] $Script, [ValidateSet('OpenPipe', 'EndOfFile')] [string] $Stdin, [int] $TimeoutSec = 60)
+        param([string] $Script, [ValidateSet('OpenPipe', 'EndOfFile', 'DevNull')] [string] $Stdin, [int] $TimeoutSec = 90)
         $file = Join-Path $TestDrive ("prompt-{0}.ps1" -f [guid]::NewGuid().ToString('N'))
         Set-Content -Path $file -Value ("Import-Module '$ModulePath'`n" + $Script)
-        $start = [System.Diagnostics.ProcessStartInfo]::new($Pwsh)
-        foreach ($a in @($PwshArgs) + @('-NoProfile', '-File', $file)) { $start.ArgumentList.Add($a) }
+        $command = @($Pwsh) + @($PwshArgs) + @('-NoProfile', '-File', $file)
+        # </dev/null as a shell gives it: the child's standard input is the null device, not a pipe.
+        if ($Stdin -eq 'DevNull') { $command = @('/bin/sh', '-c', 'exec "$0" "$@" </dev/null') + $command }
+        $start = [System.Diagnostics.ProcessStartInfo]::new($command[0])
+        foreach ($a in $command | Select-Object -Skip 1) { $start.ArgumentList.Add($a) }
         $start.RedirectStandardInput = $true
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
@@ -43,6 +46,7 @@ Describe 'A confirmation nobody can answer' {
     It 'Clear-NacQodSession without -Force fails at once with NacConfirmationRequired when standard input is <Stdin>' -ForEach @(
         @{ Stdin = 'OpenPipe' }
         @{ Stdin = 'EndOfFile' }
+        if (-not $IsWindows) { @{ Stdin = 'DevNull' } }
     ) {
         $job = Invoke-PromptingJob -Stdin $Stdin -Script @'
 $d = New-NacDevice -PhoneNumber +36555000112
