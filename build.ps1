@@ -137,7 +137,11 @@ function Get-CamaraSpecDirectory {
     # camaraproject/QualityOnDemand at tag r3.2), else ../shared/spec/camara-qod-r3.2 beside the repository.
     # Returns the folder, or the reason there is none.
     $configured = [Environment]::GetEnvironmentVariable($CamaraSpecVariable)
-    if ($configured) { return [pscustomobject]@{ Path = $configured; Reason = $null } }   # the suite reports a wrong folder itself
+    if ($configured) {
+        # A relative path means relative to where build.ps1 was started; the suite reports a wrong folder itself.
+        $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($configured)
+        return [pscustomobject]@{ Path = $full; Reason = $null }
+    }
     $shared = Join-Path (Split-Path $Root -Parent) 'shared/spec/camara-qod-r3.2'
     if (Test-Path $shared -PathType Container) { return [pscustomobject]@{ Path = $shared; Reason = $null } }
     [pscustomobject]@{
