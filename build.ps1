@@ -8,7 +8,7 @@
       Test   builds, then runs every xunit, Pester and interop (Nokia's TypeScript SDK) test;
              ends with "Tests: N passed, M failed" and exits non-zero on any failure. The CAMARA conformance
              suite runs when the r3.2 files are found ($env:NAC_CAMARA_SPEC_DIR, else ../shared/spec/camara-qod-r3.2);
-             otherwise a "Not run:" line under the count says so and why.
+             otherwise a "Not run:" line just before the count says so and why.
       Demo   builds, starts the bundled simulator, runs examples/QuickStart.ps1 against it, stops it.
       Package builds, then makes out/packages/NetworkAsCode.<version>.nupkg with PSResourceGet.
       Bench  builds, then runs bench/Invoke-Benchmark.ps1: the module against Invoke-RestMethod, Nokia's
@@ -170,7 +170,7 @@ function Invoke-XunitTests {
         }
         $trx = "$($project.BaseName).trx"
         # Every test project is in the solution, which Invoke-Build has just built.
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir | Out-Host
         $trxPath = Join-Path $ResultsDir $trx
         if (-not (Test-Path $trxPath)) {
             Write-Host "no results from $($project.BaseName): counted as one failure" -ForegroundColor Red
@@ -199,7 +199,7 @@ function Invoke-PesterTests {
     $runner = Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1'
     Push-Location $Root   # dotnet finds the pinned pwsh through .config/dotnet-tools.json from here
     try {
-        & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary
+        & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary | Out-Host
     } finally {
         Pop-Location
     }
@@ -251,9 +251,10 @@ function Invoke-Test {
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
     $notRun = @($results | Where-Object { $_.PSObject.Properties['NotRun'] } | ForEach-Object NotRun)
     Write-Host ''
-    Write-Host "Tests: $passed passed, $failed failed"
-    # A suite without its inputs is neither passed nor failed: say so, and why, under the count.
+    # A suite without its inputs is neither passed nor failed: say so, and why, just before the count,
+    # so that the command still ends with the one summary line.
     foreach ($line in $notRun) { Write-Host "Not run: $line" -ForegroundColor Yellow }
+    Write-Host "Tests: $passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 
