@@ -50,7 +50,7 @@ Describe 'Pipeline binding' {
             $device | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 198.51.100.7
             $device | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 198.51.100.8
         )
-        $whatIf = Invoke-Job -Environment @{ NAC_TOKEN = 'k'; NAC_BASE_URL = "$($Sim.BaseUrl)" } -Script @"
+        $whatIf = Invoke-Job -Environment @{ NAC_TOKEN = 'simulator-key'; NAC_BASE_URL = "$($Sim.BaseUrl)" } -Script @"
 `$d = New-NacDevice -PhoneNumber '$($device.PhoneNumber)'
 Get-NacQodSession -Device `$d | Clear-NacQodSession -WhatIf
 "@
@@ -96,7 +96,7 @@ Describe 'Bulk' {
         $null = $devices | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 198.51.100.7 -ThrottleLimit 10
         $null = $devices | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 198.51.100.8 -ThrottleLimit 10
         $phones = ($devices.PhoneNumber | ForEach-Object { "'$_'" }) -join ','
-        $whatIf = Invoke-Job -Environment @{ NAC_TOKEN = 'k'; NAC_BASE_URL = "$($Sim.BaseUrl)" } -Script "$phones | ForEach-Object { New-NacDevice -PhoneNumber `$_ } | Clear-NacQodSession -WhatIf"
+        $whatIf = Invoke-Job -Environment @{ NAC_TOKEN = 'simulator-key'; NAC_BASE_URL = "$($Sim.BaseUrl)" } -Script "$phones | ForEach-Object { New-NacDevice -PhoneNumber `$_ } | Clear-NacQodSession -WhatIf"
         ([regex]::Matches($whatIf.Output, 'What if: .*Remove QoD session')).Count | Should -Be 20
         (Get-SimulatorStats $Sim).sessionsDeleted | Should -Be 0
         $removed = @($devices | Clear-NacQodSession -Force -PassThru -ThrottleLimit 8)
@@ -107,7 +107,7 @@ Describe 'Bulk' {
     It 'Clear-NacQodSession without -Force in a non-interactive job fails with NacConfirmationRequired before deleting' {
         $device = New-TestDevice
         $null = $device | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 198.51.100.7
-        $job = Invoke-Job -Environment @{ NAC_TOKEN = 'k'; NAC_BASE_URL = "$($Sim.BaseUrl)" } -Script @"
+        $job = Invoke-Job -Environment @{ NAC_TOKEN = 'simulator-key'; NAC_BASE_URL = "$($Sim.BaseUrl)" } -Script @"
 `$ErrorActionPreference = 'Stop'
 '$($device.PhoneNumber)', '+36799999999' | ForEach-Object { New-NacDevice -PhoneNumber `$_ } | Clear-NacQodSession
 "@
