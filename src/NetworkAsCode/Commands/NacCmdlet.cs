@@ -294,7 +294,7 @@ namespace NetworkAsCode.Commands
 
             public void Update(int done, int total, string status)
             {
-                if (DateTime.UtcNow < _next && done < total) return;
+                if (DateTime.UtcNow < _next && (total <= 0 || done < total)) return; // total 0: unknown (a pipeline), so no last update to force
                 _next = DateTime.UtcNow.AddMilliseconds(250);
                 _record.StatusDescription = status;
                 _record.PercentComplete = total > 0 ? Math.Min(100, done * 100 / total) : -1;
