@@ -20,6 +20,9 @@ public sealed record SimulatorOptions : IValidatableObject
     /// <summary>The environment variable holding the API key (same meaning as <c>--api-key</c>; the command line wins).</summary>
     public const string ApiKeyEnvironmentVariable = "NAC_SIMULATOR_API_KEY";
 
+    /// <summary>The environment variable holding unsubscribed keys, comma-separated (same meaning as <c>--unsubscribed-key</c>; the command line wins).</summary>
+    public const string UnsubscribedKeysEnvironmentVariable = "NAC_SIMULATOR_UNSUBSCRIBED_KEYS";
+
     private const string IntegerRange = "{0} must be an integer between {1} and {2}";
     private const string NumberRange = "{0} must be a number between {1} and {2}";
     private const string NotEmpty = "{0} must not be empty";
@@ -150,7 +153,8 @@ public sealed record SimulatorOptions : IValidatableObject
 
         The RapidAPI gateway in front of the API (all off by default; checked in this order, per key):
           --rapidapi-host H         X-RapidAPI-Host must be H (case-insensitive); else 404 "API doesn't exists".
-          --unsubscribed-key K      A valid key not subscribed to the API: 403 (repeat for several keys).
+          --unsubscribed-key K      A valid key not subscribed to the API: 403 (repeat for several keys;
+                                    or NAC_SIMULATOR_UNSUBSCRIBED_KEYS, comma-separated).
           --quota N                 N requests per period and key, then 429 with the RapidAPI quota body
                                     until the period ends (no Retry-After).
           --quota-period-s S        The quota period (default 86400; 28 days or more: a MONTHLY quota).
@@ -226,6 +230,13 @@ public sealed record SimulatorOptions : IValidatableObject
         if (environment(ApiKeyEnvironmentVariable) is { Length: > 0 } environmentKey)
         {
             builder.AddInMemoryCollection([new KeyValuePair<string, string?>(nameof(ApiKey), environmentKey)]);
+        }
+
+        if (environment(UnsubscribedKeysEnvironmentVariable) is { Length: > 0 } environmentKeys &&
+            !args.Any(a => a.StartsWith("--unsubscribed-key", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.AddInMemoryCollection(environmentKeys.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select((key, i) => new KeyValuePair<string, string?>($"{nameof(UnsubscribedKeys)}:{i}", key)));
         }
 
         var configuration = builder.AddCommandLine(CheckShape(args).ToArray(), SwitchMappings).Build();

@@ -25,6 +25,15 @@ public sealed class OptionsConfigurationTests
     }
 
     [Fact]
+    public void Unsubscribed_keys_are_read_from_NAC_SIMULATOR_UNSUBSCRIBED_KEYS_unless_the_command_line_names_some()
+    {
+        var environment = new Dictionary<string, string?> { [SimulatorOptions.UnsubscribedKeysEnvironmentVariable] = "lapsed, trial" };
+
+        Assert.Equal(["lapsed", "trial"], SimulatorOptions.Parse([], name => environment.GetValueOrDefault(name)).Options!.UnsubscribedKeys);
+        Assert.Equal(["cli"], SimulatorOptions.Parse(["--unsubscribed-key", "cli"], name => environment.GetValueOrDefault(name)).Options!.UnsubscribedKeys);
+    }
+
+    [Fact]
     public void The_command_line_api_key_wins_over_the_environment_and_an_empty_variable_is_unset()
     {
         Assert.Equal("from-cli", SimulatorOptions.Parse(["--api-key", "from-cli"], _ => "from-env").Options!.ApiKey);

@@ -570,7 +570,7 @@ describe("TypeScript SDK 10.0.0 against the simulator: notifications", { timeout
   });
 });
 
-describe("cross-client: TypeScript SDK and the PowerShell module on one simulator", { timeout: 60_000 }, () => {
+describe("cross-client: TypeScript SDK and the PowerShell module on one simulator", { timeout: 100_000 }, () => {
   test("a session created by the SDK is visible and manageable through the module", { timeout: 45_000 }, async () => {
     const phone = freshPhone();
     const created = await client.qod.createSessionV1({

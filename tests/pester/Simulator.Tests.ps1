@@ -30,12 +30,14 @@ BeforeAll {
 
 Describe 'Start-NacSimulator -ApiKey' {
     It 'passes the key in the environment, not on the command line, and the key works' {
-        $sim = Start-NacSimulator -ApiKey 'sekrit-key-4711'
+        $sim = Start-NacSimulator -ApiKey 'sekrit-key-4711' -UnsubscribedKey 'lapsed-key-0815'
         try {
             $cmdline = [IO.File]::ReadAllText("/proc/$($sim.ProcessId)/cmdline") -replace "`0", ' '
             $cmdline | Should -Match 'NetworkAsCode\.Simulator\.dll'
             $cmdline | Should -Not -Match 'sekrit-key-4711'
+            $cmdline | Should -Not -Match 'lapsed-key-0815'
             (Get-NacQosProfile -Name QOS_E).Name | Should -Be 'QOS_E'
+            (Invoke-Raw -Simulator $sim -Key 'lapsed-key-0815').StatusCode | Should -Be 403
             $wrong = Invoke-Raw -Simulator $sim -Key 'another-key'
             $wrong.StatusCode | Should -Be 403
             $wrong.Content | Should -Be '{"message":"Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info."}'

@@ -96,7 +96,8 @@ namespace NetworkAsCode.Commands
         /// <summary>Gateway: keys that are valid but not subscribed to the API (403 "You are not subscribed to this API.").</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string[]? UnsubscribedKey { get; set; }
+        [SecureStringTransformation]
+        public SecureString[]? UnsubscribedKey { get; set; }
 
         /// <summary>Do not connect this runspace to the simulator.</summary>
         [Parameter]
@@ -130,7 +131,12 @@ namespace NetworkAsCode.Commands
             AddGatewayArguments(arguments);
             // The key goes by environment, never on the command line (which every local user can read in ps).
             // Without -ApiKey the simulator accepts any key: a NAC_SIMULATOR_API_KEY of this shell is not passed on.
-            var environment = new Dictionary<string, string?> { [ApiKeyVariable] = ApiKey == null ? null : apiKey };
+            var environment = new Dictionary<string, string?>
+            {
+                [ApiKeyVariable] = ApiKey == null ? null : apiKey,
+                [UnsubscribedKeysVariable] = UnsubscribedKey == null ? null
+                    : string.Join(",", Array.ConvertAll(UnsubscribedKey, k => new System.Net.NetworkCredential("", k).Password)),
+            };
 
             NacSimulator simulator;
             try
@@ -163,6 +169,9 @@ namespace NetworkAsCode.Commands
         /// <summary>The simulator reads its API key from this variable (same meaning as --api-key).</summary>
         internal const string ApiKeyVariable = "NAC_SIMULATOR_API_KEY";
 
+        /// <summary>The simulator reads its unsubscribed keys from this variable, comma-separated (same meaning as --unsubscribed-key).</summary>
+        internal const string UnsubscribedKeysVariable = "NAC_SIMULATOR_UNSUBSCRIBED_KEYS";
+
         private bool Bound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
         /// <summary>Rules between the gateway parameters, checked before anything starts.</summary>
@@ -191,7 +200,6 @@ namespace NetworkAsCode.Commands
             if (RateLimitRetryAfterAsDate) arguments.Add("--rate-retry-after-date");
             if (Quota > 0) arguments.AddRange(new[] { "--quota", Invariant(Quota), "--quota-period-s", Invariant(QuotaPeriodSec) });
             if (RapidApiHost != null) arguments.AddRange(new[] { "--rapidapi-host", RapidApiHost });
-            foreach (string key in UnsubscribedKey ?? Array.Empty<string>()) arguments.AddRange(new[] { "--unsubscribed-key", key });
         }
 
         private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
