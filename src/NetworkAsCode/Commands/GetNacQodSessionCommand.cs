@@ -48,6 +48,7 @@ namespace NetworkAsCode.Commands
                 }
                 catch (NacException e)
                 {
+                    if (e.StopsCommand) ThrowNacError(e, Device);
                     WriteNacError(e, Device);
                 }
                 return;
@@ -61,6 +62,8 @@ namespace NetworkAsCode.Commands
                 }
                 catch (NacException e)
                 {
+                    // No later id can succeed (an exhausted quota, a wrong gateway host): one error, nothing more sent.
+                    if (e.StopsCommand) ThrowNacError(e, id);
                     WriteNacError(e, id);
                 }
             }
