@@ -17,10 +17,10 @@ namespace NetworkAsCode.Commands
         [ValidateNac(NacRule.Extension, "ExtendBy")]
         public int ExtendBy { get; set; }
 
-        /// <summary>How many extensions may run at once for piped sessions. With more than 1, sessions are emitted as they complete.</summary>
+        /// <summary>How many extensions may run at once for piped sessions. Default 1, which keeps the input order; with more, sessions are emitted as they complete.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
-        public int ThrottleLimit { get; set; } = 16;
+        public int ThrottleLimit { get; set; } = 1;
 
         private BoundedWork<(string id, QodSession? known), QodSession>? _work;
         private Progress? _progress;
