@@ -763,7 +763,6 @@ namespace NetworkAsCode.Http
             public string? RequestId { get; set; }
             public string? Location { get; set; }
             public string? ContentType { get; set; }
-            public string? QuotaResetSeconds { get; set; }
             public bool TooLarge { get; set; }
 
             // Set when the send is over.
@@ -811,9 +810,14 @@ namespace NetworkAsCode.Http
 
             public string QuotaName => Error.message == null ? "request" : QuotaMessage.Match(Error.message).Groups[1].Value.ToUpperInvariant();
 
-            public DateTimeOffset? QuotaResetsAt =>
-                long.TryParse(QuotaResetSeconds?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long seconds) && seconds >= 0
+            /// <summary>When the quota resets: x-ratelimit-requests-reset (seconds until then) read when the answer came.</summary>
+            public DateTimeOffset? QuotaResetsAt { get; private set; }
+
+            public string? QuotaResetSeconds
+            {
+                set => QuotaResetsAt = long.TryParse(value?.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long seconds) && seconds >= 0
                     ? DateTimeOffset.UtcNow.AddSeconds(seconds) : (DateTimeOffset?)null;
+            }
 
             public NacGatewayFault? GatewayFault
             {
