@@ -578,7 +578,8 @@ namespace NetworkAsCode.Http
                 {
                     if (retried >= budget) return Final(attempt, op, retried, deadline: false);
                     retried++;
-                    wait = attempt.RetryAfter ?? Backoff(retried - 1);
+                    // After a timed-out attempt the time is already spent: the retry goes at once.
+                    wait = attempt.RetryAfter ?? (attempt.TimedOut ? TimeSpan.Zero : Backoff(retried - 1));
                     if (Trace != null)
                         Verbose($"{attempt.Request}: {attempt.Describe()}; retry {retried} of {policy.MaxRetries} in {Seconds(wait)} s.");
                 }
@@ -875,6 +876,7 @@ namespace NetworkAsCode.Http
                     $"(\"{Excerpt(a.Body)}\"): a proxy, a captive portal or another server answered instead of the QoD API. Check the base URL (Get-NacContext) and the proxy.{tail}"),
                     a.Request, a.Correlator, null, NacProtocolFault.NotJson, a.Status, a.ContentType, null, a.RequestId);
             var (code, text) = a.Error;
+            if (text != null) text = Scrub(text);
             if (a.IsQuota)
                 return new NacQuotaExceededException(a.QuotaName, a.QuotaResetsAt, text == null ? null : Scrub(text), a.Request, a.Correlator, a.RequestId);
             var fault = a.GatewayFault;
