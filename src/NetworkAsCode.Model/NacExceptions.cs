@@ -87,17 +87,29 @@ namespace NetworkAsCode
 
     /// <summary>
     /// The RapidAPI gateway refused the request because of the configuration (host or key): no request with
-    /// these settings can succeed, so the command stops.
+    /// these settings can succeed, so the command stops. Not a <see cref="NacApiException"/>: the API never
+    /// saw the request, so its 404 is never a missing session and its 403 never a QoD permission.
     /// </summary>
-    public sealed class NacGatewayException : NacApiException
+    public sealed class NacGatewayException : NacException
     {
         public NacGatewayException(NacGatewayFault fault, string message, int statusCode, string? serverMessage, string request, string? correlator, string? rapidApiRequestId)
-            : base(message + $" Request: {request}." + Ids(correlator, rapidApiRequestId), statusCode, null, serverMessage, request, correlator, null, rapidApiRequestId)
+            : base(message + $" Request: {request}." + Ids(correlator, rapidApiRequestId))
         {
             Fault = fault;
+            StatusCode = statusCode;
+            ServerMessage = serverMessage;
+            Request = request;
+            Correlator = correlator;
+            RapidApiRequestId = rapidApiRequestId;
         }
 
         public NacGatewayFault Fault { get; }
+
+        /// <summary>The gateway's HTTP status: 404 for the host, 403 for the key.</summary>
+        public int StatusCode { get; }
+
+        /// <summary>The gateway's own words, e.g. "API doesn't exists".</summary>
+        public string? ServerMessage { get; }
 
         public override bool StopsCommand => true;
     }

@@ -92,11 +92,11 @@ namespace NetworkAsCode.Core.Tests
         [Fact]
         public async Task The_gateway_message_body_is_the_message()
         {
-            var (e, sent) = await CreateFailing(HttpStatusCode.Forbidden, "{\"message\":\"Invalid API key.\"}");
-            AssertCommon(e, sent, 403);
+            var (e, sent) = await CreateFailing((HttpStatusCode)429, "{\"message\":\"You have exceeded the rate limit per second for your plan, BASIC, by the API provider\"}");
+            AssertCommon(e, sent, 429);
             Assert.Null(e.Code);
-            Assert.Equal("Invalid API key.", e.ServerMessage);
-            Assert.Contains("Invalid API key", e.Message);
+            Assert.Equal("You have exceeded the rate limit per second for your plan, BASIC, by the API provider", e.ServerMessage);
+            Assert.Contains("exceeded the rate limit per second", e.Message);
         }
 
         // A body that is not JSON is not the API speaking: the error says so (GatewayErrorTests has the rest).
@@ -215,8 +215,8 @@ namespace NetworkAsCode.Core.Tests
         {
             using var h = new Harness();
             h.Reply((HttpStatusCode)status, body);
-            var e = await Assert.ThrowsAnyAsync<NacApiException>(() => h.Client.GetSessionsAsync(Device.Create(phoneNumber: Fixtures.Phone), CancellationToken.None));
-            Assert.Equal(status, e.StatusCode);
+            var e = await Assert.ThrowsAnyAsync<NacException>(() => h.Client.GetSessionsAsync(Device.Create(phoneNumber: Fixtures.Phone), CancellationToken.None));
+            Assert.Equal(status, e is NacGatewayException gateway ? gateway.StatusCode : Assert.IsAssignableFrom<NacApiException>(e).StatusCode);
         }
 
         [Fact]

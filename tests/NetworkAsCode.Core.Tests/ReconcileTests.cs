@@ -34,7 +34,7 @@ namespace NetworkAsCode.Core.Tests
         public static readonly TheoryData<string> UnknownOutcomes = new TheoryData<string> { "500", "502", "503", "504", "timeout", "dropped" };
 
         // The timeout bounds the whole operation: a hanging attempt keeps a quarter of it back for the check and the resend.
-        private static Rig NewRig(int maxRetries = 3) => new Rig(maxRetries, timeout: TimeSpan.FromMilliseconds(800));
+        private static Rig NewRig(int maxRetries = 3) => new Rig(maxRetries, timeout: TimeSpan.FromMilliseconds(1600));
 
         // ---- create: retried when nothing was done ----
 
@@ -65,6 +65,7 @@ namespace NetworkAsCode.Core.Tests
         {
             // Rate limiting costs time, not items: 429s do not use up MaxRetries, only the operation's time.
             using var rig = NewRig(maxRetries: 2);
+            rig.Pacer.BasePause = TimeSpan.FromMilliseconds(5);
             rig.Server.On(ScriptedServer.Sessions, Answer.Status(429, "{\"status\":429,\"code\":\"TOO_MANY_REQUESTS\",\"message\":\"Rate limit\"}"));
             var e = await Assert.ThrowsAsync<NacApiException>(() => rig.Client.CreateSessionAsync(Request(), CancellationToken.None));
             Assert.Equal(429, e.StatusCode);
