@@ -118,7 +118,7 @@ namespace NetworkAsCode.Http
                 if (attempt.Succeeded) return await ReadCreatedAsync(attempt, request, op).ConfigureAwait(false);
                 if (!attempt.OutcomeUnknown) throw Failure(attempt);
                 if (retriesLeft <= 0 || attempt.DeadlineReached)
-                    throw Unresolved(attempt, "it was not checked or sent again: list the device's sessions (Get-NacQodSession -Device, or Get-NacQodSession with no parameter for all) before creating it again", null);
+                    throw Unresolved(attempt, "it was not sent again, since the operation's time or retries are spent: list the device's sessions (Get-NacQodSession -Device, or Get-NacQodSession with no parameter for all) before creating it again", null);
 
                 Verbose($"The outcome of {attempt.Request} is unknown ({attempt.Describe()}): checking the device's sessions before creating again.");
                 IReadOnlyList<QodSession> existing;
@@ -255,7 +255,7 @@ namespace NetworkAsCode.Http
                 if (attempt.Succeeded) return await ReadExtendedAsync(attempt, sessionId, before, op).ConfigureAwait(false);
                 if (!attempt.OutcomeUnknown) throw Failure(attempt);
                 if (retriesLeft <= 0 || attempt.DeadlineReached)
-                    throw Unresolved(attempt, "it was not checked or sent again: check the session (Get-NacQodSession) before extending it again", null);
+                    throw Unresolved(attempt, "it was not sent again, since the operation's time or retries are spent: check the session (Get-NacQodSession) before extending it again", null);
                 if (before?.ExpiresAt == null)
                     throw Unresolved(attempt, "it was not sent again, so that the session is never extended twice; check it with Get-NacQodSession", null);
 
