@@ -46,7 +46,7 @@ namespace NetworkAsCode.Core.Tests
             var session = await rig.Client.CreateSessionAsync(Request(), CancellationToken.None);
             Assert.Equal(NewId, session.SessionId);
             Assert.Equal(new[] { ScriptedServer.Sessions, ScriptedServer.Sessions }, rig.Server.Order);
-            Assert.Contains("(rate limit); sending again", rig.Verbose);
+            Assert.Contains("(rate limit); retry 1 in 0.0 s", rig.Verbose);
         }
 
         [Fact]

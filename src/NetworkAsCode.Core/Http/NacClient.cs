@@ -509,7 +509,7 @@ namespace NetworkAsCode.Http
             string url = _root + path;
             var policy = _policy;
             int budget = Math.Min(retries ?? policy.MaxRetries, policy.MaxRetries);
-            int retried = 0;
+            int retried = 0, rateRetries = 0;
             Attempt? last = null;
             for (int number = 1; ; number++)
             {
@@ -571,8 +571,10 @@ namespace NetworkAsCode.Http
                 {
                     // The pacer's shared pause does the waiting; the server's Retry-After holds this item back longer.
                     wait = attempt.RetryAfter ?? TimeSpan.Zero;
+                    rateRetries++;
                     if (Trace != null)
-                        Verbose($"{attempt.Request}: {attempt.Describe()} (rate limit); sending again in {Seconds(wait)} s and after the shared pause (attempt {number + 1}).");
+                        Verbose($"{attempt.Request}: {attempt.Describe()} (rate limit); retry {rateRetries} in {Seconds(wait)} s, after the shared pause " +
+                            "(rate-limit retries are bounded by the time limit, not by -MaxRetry).");
                 }
                 else
                 {
