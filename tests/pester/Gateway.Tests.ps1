@@ -324,7 +324,7 @@ Describe 'A spent quota stops the command' {
             $caught = $null
             $sessions = $null
             try {
-                $devices | New-NacQodSession -Profile QOS_L -Duration 600 -ServiceIpv4 233.252.0.2 -ThrottleLimit 4 -ErrorAction SilentlyContinue -OutVariable sessions | Out-Null
+                $devices | New-NacQodSession -Profile QOS_L -Duration 600 -ServiceIpv4 233.252.0.2 -ThrottleLimit 4 -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -OutVariable sessions | Out-Null
             } catch { $caught = $_ }
             $caught | Should -Not -BeNullOrEmpty -Because 'a spent quota stops the command with a terminating error'
             $caught.FullyQualifiedErrorId | Should -BeLike 'NacQuotaExceeded,*'
