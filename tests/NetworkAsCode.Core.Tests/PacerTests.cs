@@ -276,7 +276,7 @@ namespace NetworkAsCode.Core.Tests
             Assert.True(slot.Paced);
             using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await pacer.EnterAsync(cts.Token));
-            pacer.Leave(slot, NacPacer.Outcome.Answered);
+            pacer.Leave(slot, NacPacer.Outcome.Succeeded);
             // The slot is free again: the next one is admitted at once.
             var next = pacer.EnterAsync(CancellationToken.None);
             Assert.True(next.IsCompleted || await Task.WhenAny(next.AsTask(), Task.Delay(2000)) == next.AsTask());

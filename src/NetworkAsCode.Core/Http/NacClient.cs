@@ -547,14 +547,14 @@ namespace NetworkAsCode.Http
                 }
                 catch
                 {
-                    _pacer.Leave(admission, NacPacer.Outcome.Answered);
+                    _pacer.Leave(admission, NacPacer.Outcome.Failed);
                     throw;
                 }
                 finally
                 {
                     if (limited) op.EndAttempt();
                 }
-                _pacer.Leave(admission, attempt.IsRateLimit ? NacPacer.Outcome.RateLimited : NacPacer.Outcome.Answered);
+                _pacer.Leave(admission, attempt.Succeeded ? NacPacer.Outcome.Succeeded : attempt.IsRateLimit ? NacPacer.Outcome.RateLimited : NacPacer.Outcome.Failed);
                 last = attempt;
                 if (attempt.Succeeded) return Final(attempt, op, retried, deadline: false);
                 if (attempt.TimedOut && op.Expired) return Final(attempt, op, retried, deadline: true);

@@ -95,7 +95,15 @@ namespace NetworkAsCode.Http
             public int Generation { get; }
         }
 
-        internal enum Outcome { Answered, RateLimited }
+        internal enum Outcome
+        {
+            /// <summary>A success: the window grows.</summary>
+            Succeeded,
+            /// <summary>Neither a success nor a rate limit (an error, a timeout, a cancellation): the slot is freed, nothing learned.</summary>
+            Failed,
+            /// <summary>A rate-limit 429: the window shrinks and everyone pauses.</summary>
+            RateLimited,
+        }
 
         /// <summary>Whether a 429 has engaged pacing (for tests and traces).</summary>
         public bool Engaged => _engaged;
@@ -199,7 +207,7 @@ namespace NetworkAsCode.Http
         /// <summary>Hands the slot back and learns from the answer.</summary>
         internal void Leave(Admission admission, Outcome outcome)
         {
-            if (outcome == Outcome.Answered && !_engaged)
+            if (outcome != Outcome.RateLimited && !_engaged)
             {
                 Interlocked.Decrement(ref _inFlight);
                 return;
@@ -209,7 +217,8 @@ namespace NetworkAsCode.Http
                 Interlocked.Decrement(ref _inFlight);
                 // A slot is free: let the next waiter look (it waits out a pause if one has just begun).
                 WakeOne();
-                if (outcome == Outcome.Answered)
+                if (outcome == Outcome.Failed) return;
+                if (outcome == Outcome.Succeeded)
                 {
                     _successSincePause = true;
                     if (_window < MaxWindow) _window += 1.0 / Math.Max(1.0, _window);
