@@ -201,7 +201,10 @@ function Invoke-InteropTests {
         Write-Host 'the interop run printed no TAP summary: counted as one failure' -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
     }
-    [pscustomobject]@{ Passed = [int]$pass.Matches[0].Groups[1].Value; Failed = [int]$fail.Matches[0].Groups[1].Value }
+    # A test cancelled by its suite's time cap did not pass: it counts as failed.
+    $cancelled = ($tap | Select-String -Pattern '^# cancelled (\d+)' | Select-Object -Last 1)
+    $cancelledCount = if ($cancelled) { [int]$cancelled.Matches[0].Groups[1].Value } else { 0 }
+    [pscustomobject]@{ Passed = [int]$pass.Matches[0].Groups[1].Value; Failed = [int]$fail.Matches[0].Groups[1].Value + $cancelledCount }
 }
 
 function Invoke-Test {

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -38,6 +39,14 @@ internal static class Program
         {
             simulator = await SimulatorHost.StartAsync(options, new SimulatorHostSettings { ConsoleLogging = true });
         }
+        catch (Exception ex) when (FindAddressInUse(ex) is not null)
+        {
+            var url = options.Urls.FirstOrDefault(u => SimulatorOptions.ToEndpoint(u).Port != 0) ?? options.Urls[0];
+            var (address, port) = SimulatorOptions.ToEndpoint(url);
+            Console.Error.WriteLine(
+                $"error: port {port} on {address} is in use (another program listens there): choose another port, or 0 for a free one.");
+            return 1;
+        }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
             Console.Error.WriteLine($"error: the simulator could not start: {ex.Message}");
@@ -71,6 +80,21 @@ internal static class Program
                 catch (OperationCanceledException) { return; }
             }
         });
+    }
+
+    /// <summary>Kestrel's "address already in use", however deep it is wrapped.</summary>
+    private static Exception? FindAddressInUse(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Microsoft.AspNetCore.Connections.AddressInUseException
+                || ex is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
+            {
+                return ex;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsRunning(int processId)

@@ -19,8 +19,9 @@ public sealed record SessionTimings(TimeSpan AvailableDelay, TimeSpan TerminateA
 
 /// <summary>
 /// Thread-safe session state and life cycle: REQUESTED → AVAILABLE (after the available delay) → UNAVAILABLE
-/// (DURATION_EXPIRED at expiresAt, or NETWORK_TERMINATED for <see cref="SimulatorNumbers.NetworkTerminates"/>),
-/// kept for the retention time, then purged. DELETE removes a session at once.
+/// (DURATION_EXPIRED at expiresAt, or NETWORK_TERMINATED for <see cref="SimulatorNumbers.NetworkTerminates"/>; at once
+/// for <see cref="SimulatorNumbers.UnavailableOnCreate"/>), kept for the retention time, then purged. DELETE removes a
+/// session at once. Each session belongs to the API key that created it (<see cref="SessionOwner"/>).
 /// One lock guards all state; each session has one timer for its next transition, and every read also brings
 /// the session up to date, so a late timer never shows a stale status.
 /// </summary>
@@ -45,38 +46,23 @@ public sealed class SessionStore : IDisposable
         _stats = stats;
     }
 
-    /// <summary>Creates a session, or throws 409 CONFLICT when it overlaps an active session of the same device.</summary>
+    /// <summary>
+    /// Creates a session of <paramref name="owner"/>, or throws 409 CONFLICT when it overlaps a session of the same device
+    /// that still holds the flow: REQUESTED, AVAILABLE, or UNAVAILABLE / NETWORK_TERMINATED and not yet deleted or purged
+    /// (CAMARA: the client must delete a network-terminated session before it creates the same flow again).
+    /// The flow of a device is one in the network whoever asks, so sessions of other keys conflict too; the message
+    /// names the blocking session's id only to its owner.
+    /// </summary>
     /// <param name="sourceBase">The simulator's base URL, used as the CloudEvent <c>source</c> prefix.</param>
-    public SessionSnapshot Create(CreateSessionRequest request, string sourceBase)
+    public SessionSnapshot Create(SessionOwner owner, CreateSessionRequest request, string sourceBase)
     {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var now = _time.GetUtcNow();
-            if (request.Device is not null)
+            if (request.Device is not null && FindBlockingSession(owner, request, now) is { } blocking)
             {
-                foreach (var other in _sessions.Values.ToList())
-                {
-                    if (other.Request.Device is null || !other.Request.Device.IsSameDevice(request.Device))
-                    {
-                        continue;
-                    }
-
-                    if (!Advance(other, now))
-                    {
-                        continue; // purged just now
-                    }
-
-                    if (other.Status is QosStatus.Requested or QosStatus.Available
-                        && other.Request.ApplicationServer.Overlaps(request.ApplicationServer)
-                        && PortsSpec.Intersect(other.Request.DevicePorts, request.DevicePorts)
-                        && PortsSpec.Intersect(other.Request.ApplicationServerPorts, request.ApplicationServerPorts))
-                    {
-                        throw ApiError.Conflict(
-                            $"Conflict with an existing session for the same device: session {other.Id:D} ({other.Status}) " +
-                            "covers overlapping application server addresses and ports.");
-                    }
-                }
+                throw ApiError.Conflict(ConflictMessage(owner, blocking));
             }
 
             Guid id;
@@ -86,52 +72,51 @@ public sealed class SessionStore : IDisposable
             }
             while (_sessions.ContainsKey(id));
 
-            var session = new Session(id, request, $"{sourceBase.TrimEnd('/')}/quality-on-demand/v1/sessions/{id:D}", now + _timings.AvailableDelay);
+            var session = new Session(id, owner, request, $"{sourceBase.TrimEnd('/')}/quality-on-demand/v1/sessions/{id:D}", now + _timings.AvailableDelay);
             session.Timer = _time.CreateTimer(OnTimer, session, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _sessions.Add(id, session);
             _stats.Created();
+            if (request.Device?.PhoneNumber == SimulatorNumbers.UnavailableOnCreate)
+            {
+                // A CAMARA 1.2 provider's answer: the network could not set the session up.
+                session.Status = QosStatus.Unavailable;
+                session.StatusInfo = StatusInfo.NetworkTerminated;
+                session.ExpiresAt = now;
+                session.PurgeAt = now + _timings.Retention;
+                Notify(session, QosStatus.Unavailable, StatusInfo.NetworkTerminated, now);
+                _stats.Terminated();
+            }
+
             Advance(session, now);
             return session.Snapshot();
         }
     }
 
-    /// <summary>The session, or 404 NOT_FOUND.</summary>
-    public SessionSnapshot Get(Guid id)
+    /// <summary>The session, or 404 NOT_FOUND, or 403 PERMISSION_DENIED when another key created it.</summary>
+    public SessionSnapshot Get(SessionOwner owner, Guid id)
     {
         lock (_gate)
         {
-            return Current(id).Snapshot();
+            return Current(owner, id).Snapshot();
         }
     }
 
-    /// <summary>All retained sessions (any status) of the device, oldest first.</summary>
-    public IReadOnlyList<SessionSnapshot> RetrieveByDevice(DeviceIdentity device)
-    {
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-            var result = new List<SessionSnapshot>();
-            foreach (var session in _sessions.Values.OrderBy(s => s.CreatedOrder).ToList())
-            {
-                if (session.Request.Device is not null && session.Request.Device.IsSameDevice(device) && Advance(session, now))
-                {
-                    result.Add(session.Snapshot());
-                }
-            }
+    /// <summary>All retained sessions (any status) of the device that <paramref name="owner"/> created, oldest first.</summary>
+    public IReadOnlyList<SessionSnapshot> RetrieveByDevice(SessionOwner owner, DeviceIdentity device) =>
+        Retained(owner, s => s.Request.Device is not null && s.Request.Device.IsSameDevice(device));
 
-            return result;
-        }
-    }
+    /// <summary>All retained sessions (any status, any device or none) that <paramref name="owner"/> created, oldest first.</summary>
+    public IReadOnlyList<SessionSnapshot> ListByOwner(SessionOwner owner) => Retained(owner, _ => true);
 
     /// <summary>
     /// Extends an AVAILABLE session: expiresAt moves by <paramref name="additionalSeconds"/>, but the remaining time is
     /// capped at 86,400 s. Otherwise 409 QUALITY_ON_DEMAND.SESSION_EXTENSION_NOT_ALLOWED.
     /// </summary>
-    public SessionSnapshot Extend(Guid id, int additionalSeconds)
+    public SessionSnapshot Extend(SessionOwner owner, Guid id, int additionalSeconds)
     {
         lock (_gate)
         {
-            var session = Current(id);
+            var session = Current(owner, id);
             if (session.Status != QosStatus.Available)
             {
                 throw ApiError.ExtensionNotAllowed(session.Status);
@@ -158,12 +143,15 @@ public sealed class SessionStore : IDisposable
         }
     }
 
-    /// <summary>Deletes a session (404 NOT_FOUND if unknown). An AVAILABLE session notifies UNAVAILABLE / DELETE_REQUESTED.</summary>
-    public void Delete(Guid id)
+    /// <summary>
+    /// Deletes a session (404 NOT_FOUND if unknown, 403 PERMISSION_DENIED if another key created it). An AVAILABLE
+    /// session notifies UNAVAILABLE / DELETE_REQUESTED.
+    /// </summary>
+    public void Delete(SessionOwner owner, Guid id)
     {
         lock (_gate)
         {
-            var session = Current(id);
+            var session = Current(owner, id);
             if (session.Status == QosStatus.Available)
             {
                 Notify(session, QosStatus.Unavailable, StatusInfo.DeleteRequested, _time.GetUtcNow());
@@ -219,14 +207,93 @@ public sealed class SessionStore : IDisposable
         }
     }
 
-    private Session Current(Guid id)
+    /// <summary>
+    /// The session for a get, extend or delete. Another key's session is 403 PERMISSION_DENIED (CAMARA's code for a
+    /// resource of another client), not 404: a 404 on delete reads as "already gone", and a script that deletes with
+    /// the wrong key must learn that the session still runs. Session ids are random, so nothing is revealed to a
+    /// client that was not given the id.
+    /// </summary>
+    private Session Current(SessionOwner owner, Guid id)
     {
         if (_sessions.TryGetValue(id, out var session) && Advance(session, _time.GetUtcNow()))
         {
+            if (!session.Owner.Equals(owner))
+            {
+                throw new ApiError(403, "PERMISSION_DENIED",
+                    $"Session {id:D} belongs to another application: it was created with a different API key. Use that key to read, extend or delete it.");
+            }
+
             return session;
         }
 
         throw ApiError.NotFound($"Session {id:D} does not exist.");
+    }
+
+    private List<SessionSnapshot> Retained(SessionOwner owner, Func<Session, bool> include)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var result = new List<SessionSnapshot>();
+            foreach (var session in _sessions.Values.OrderBy(s => s.CreatedOrder).ToList())
+            {
+                if (session.Owner.Equals(owner) && include(session) && Advance(session, now))
+                {
+                    result.Add(session.Snapshot());
+                }
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>The session that holds the flow of <paramref name="request"/>, preferring one of <paramref name="owner"/>; null when none.</summary>
+    private Session? FindBlockingSession(SessionOwner owner, CreateSessionRequest request, DateTimeOffset now)
+    {
+        Session? blocking = null;
+        foreach (var other in _sessions.Values.ToList())
+        {
+            if (other.Request.Device is null || !other.Request.Device.IsSameDevice(request.Device!) || !Advance(other, now))
+            {
+                continue; // another device, or purged just now
+            }
+
+            var holdsFlow = other.Status is QosStatus.Requested or QosStatus.Available
+                || (other.Status == QosStatus.Unavailable && other.StatusInfo == StatusInfo.NetworkTerminated);
+            if (holdsFlow
+                && other.Request.ApplicationServer.Overlaps(request.ApplicationServer)
+                && PortsSpec.Intersect(other.Request.DevicePorts, request.DevicePorts)
+                && PortsSpec.Intersect(other.Request.ApplicationServerPorts, request.ApplicationServerPorts))
+            {
+                if (other.Owner.Equals(owner))
+                {
+                    return other;
+                }
+
+                blocking ??= other;
+            }
+        }
+
+        return blocking;
+    }
+
+    private string ConflictMessage(SessionOwner owner, Session blocking)
+    {
+        const string Prefix = "Conflict with an existing session for the same device: ";
+        const string Overlap = "covers overlapping application server addresses and ports.";
+        if (!blocking.Owner.Equals(owner))
+        {
+            return Prefix + "a session of another application (another API key) " + Overlap;
+        }
+
+        if (blocking.Status == QosStatus.Unavailable)
+        {
+            return Prefix + $"session {blocking.Id:D} ({blocking.Status}, {blocking.StatusInfo}) " + Overlap +
+                $" The network terminated it; it keeps the flow until it is deleted or until {Timestamp.Format(blocking.PurgeAt)}" +
+                $" ({_timings.Retention.TotalSeconds:0} s after it ended). Delete session {blocking.Id:D} first.";
+        }
+
+        return Prefix + $"session {blocking.Id:D} ({blocking.Status}) " + Overlap;
     }
 
     private void OnTimer(object? state)
@@ -332,11 +399,13 @@ public sealed class SessionStore : IDisposable
         }
     }
 
-    private sealed class Session(Guid id, CreateSessionRequest request, string source, DateTimeOffset availableAt)
+    private sealed class Session(Guid id, SessionOwner owner, CreateSessionRequest request, string source, DateTimeOffset availableAt)
     {
         private static long _order;
 
         public Guid Id { get; } = id;
+
+        public SessionOwner Owner { get; } = owner;
 
         public long CreatedOrder { get; } = Interlocked.Increment(ref _order);
 

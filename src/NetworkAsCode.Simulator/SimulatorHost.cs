@@ -13,6 +13,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using NetworkAsCode.Simulator.Endpoints;
 using NetworkAsCode.Simulator.Faults;
+using NetworkAsCode.Simulator.Gateway;
 using NetworkAsCode.Simulator.Http;
 using NetworkAsCode.Simulator.Notifications;
 using NetworkAsCode.Simulator.Profiles;
@@ -38,6 +39,7 @@ public static class SimulatorHost
     public static WebApplication Build(SimulatorOptions options, SimulatorHostSettings? settings = null)
     {
         settings ??= new SimulatorHostSettings();
+        options.Validate();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             Args = [],
@@ -45,8 +47,9 @@ public static class SimulatorHost
             ContentRootPath = AppContext.BaseDirectory,
         });
 
-        // Only the command line configures the simulator: no environment variables or files can add listening
-        // addresses (ASPNETCORE_URLS, Kestrel__Endpoints__...) and so bind beyond loopback.
+        // Only SimulatorOptions configures the simulator (SimulatorOptions.Parse reads the command line and
+        // NAC_SIMULATOR_API_KEY): no other environment variables or files can add listening addresses
+        // (ASPNETCORE_URLS, Kestrel__Endpoints__...) and so bind beyond loopback.
         builder.Configuration.Sources.Clear();
 
         builder.Logging.ClearProviders();
@@ -55,6 +58,8 @@ public static class SimulatorHost
             builder.Logging.AddSimpleConsole();
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+            // "Hosting failed to start" with a stack trace: Program reports start failures itself, in one line.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         }
 
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -76,6 +81,7 @@ public static class SimulatorHost
         builder.Services.AddSingleton<SimulatorStats>();
         builder.Services.AddSingleton(settings.Profiles ?? ProfileCatalog.CreateDefault());
         builder.Services.AddSingleton<FaultInjector>();
+        builder.Services.AddSingleton<GatewayLimits>();
         builder.Services.AddSingleton(sp => new NotificationSender(
             sp.GetRequiredService<SimulatorStats>(),
             sp.GetRequiredService<ILoggerFactory>().CreateLogger("NetworkAsCode.Simulator.Notifications"),
@@ -93,7 +99,10 @@ public static class SimulatorHost
         app.UseWhen(IsApiRequest, api =>
         {
             api.UseMiddleware<LatencyMiddleware>();
+            // The RapidAPI gateway, in its order: host (404), key (401/403), quota then rate (429).
+            api.UseMiddleware<GatewayHostMiddleware>();
             api.UseMiddleware<AuthMiddleware>();
+            api.UseMiddleware<GatewayLimitsMiddleware>();
             api.UseMiddleware<FaultInjectionMiddleware>();
         });
         app.MapQodEndpoints();

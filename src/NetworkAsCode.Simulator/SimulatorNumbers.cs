@@ -20,4 +20,10 @@ public static class SimulatorNumbers
 
     /// <summary>The session becomes AVAILABLE, then the network ends it (UNAVAILABLE / NETWORK_TERMINATED) after <c>--terminate-after-ms</c>.</summary>
     public const string NetworkTerminates = "+99999990500";
+
+    /// <summary>
+    /// Create answers 201 with <c>qosStatus: UNAVAILABLE</c>, <c>statusInfo: NETWORK_TERMINATED</c> (a CAMARA 1.2 provider
+    /// whose network could not set the session up). The session is retained like any network-terminated one.
+    /// </summary>
+    public const string UnavailableOnCreate = "+99999990201";
 }

@@ -1,7 +1,30 @@
+using System;
 using System.Text.Json.Nodes;
 using System.Threading;
 
 namespace NetworkAsCode.Simulator;
+
+/// <summary>Why the gateway refused a request before it reached QoD (counted under <c>gateway</c> in the stats).</summary>
+public enum GatewayRefusal
+{
+    /// <summary>404: X-RapidAPI-Host missing or not the one of --rapidapi-host.</summary>
+    HostRejected,
+
+    /// <summary>401: no key (nor Bearer token), or a Bearer token that is not the key.</summary>
+    Unauthenticated,
+
+    /// <summary>403: a key other than the one of --api-key.</summary>
+    InvalidKey,
+
+    /// <summary>403: a key of --unsubscribed-key.</summary>
+    NotSubscribed,
+
+    /// <summary>429: the key's quota for the period is spent.</summary>
+    QuotaExceeded,
+
+    /// <summary>429: the key's token bucket is empty.</summary>
+    RateLimited,
+}
 
 /// <summary>Counters served by <c>GET /_simulator/stats</c>. Thread-safe.</summary>
 public sealed class SimulatorStats
@@ -16,6 +39,7 @@ public sealed class SimulatorStats
     private long _purged;
     private long _notificationsSent;
     private long _notificationsFailed;
+    private readonly long[] _gateway = new long[Enum.GetValues<GatewayRefusal>().Length];
 
     public long Requests => Interlocked.Read(ref _requests);
 
@@ -51,6 +75,11 @@ public sealed class SimulatorStats
 
     internal void NotificationFailed() => Interlocked.Increment(ref _notificationsFailed);
 
+    internal void GatewayRefused(GatewayRefusal why) => Interlocked.Increment(ref _gateway[(int)why]);
+
+    /// <summary>How many requests the gateway refused for this reason.</summary>
+    public long GatewayRefusals(GatewayRefusal why) => Interlocked.Read(ref _gateway[(int)why]);
+
     internal void Reset()
     {
         Interlocked.Exchange(ref _requests, 0);
@@ -63,6 +92,10 @@ public sealed class SimulatorStats
         Interlocked.Exchange(ref _purged, 0);
         Interlocked.Exchange(ref _notificationsSent, 0);
         Interlocked.Exchange(ref _notificationsFailed, 0);
+        for (var i = 0; i < _gateway.Length; i++)
+        {
+            Interlocked.Exchange(ref _gateway[i], 0);
+        }
     }
 
     public JsonObject ToJson(SessionCounts live) => new()
@@ -82,7 +115,21 @@ public sealed class SimulatorStats
         ["sessionsUnavailable"] = live.Unavailable,
         ["notificationsSent"] = NotificationsSent,
         ["notificationsFailed"] = NotificationsFailed,
+        ["gateway"] = GatewayJson(),
     };
+
+    /// <summary>The gateway's refusals by reason, e.g. <c>{"hostRejected":0,…,"rateLimited":3}</c>.</summary>
+    private JsonObject GatewayJson()
+    {
+        var json = new JsonObject();
+        foreach (var why in Enum.GetValues<GatewayRefusal>())
+        {
+            var name = why.ToString();
+            json[char.ToLowerInvariant(name[0]) + name[1..]] = GatewayRefusals(why);
+        }
+
+        return json;
+    }
 }
 
 /// <summary>Sessions currently held by the store, by status.</summary>

@@ -68,7 +68,7 @@ public sealed class AuthAndCorrelatorTests(SimulatorFixture fixture) : IClassFix
         Assert.Equal(201, (await PostAsync(right, Qod + "sessions", SessionBody())).Code);
         var forbidden = await PostAsync(wrong, Qod + "sessions", SessionBody());
         Assert.Equal(403, forbidden.Code);
-        Assert.Equal("""{"message":"Invalid API key."}""", forbidden.Body);
+        Assert.Equal("""{"message":"Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info."}""", forbidden.Body);
         Assert.Equal("application/json", forbidden.ContentType);
         Assert.NotNull(forbidden.Header("x-correlator"));
         (await GetAsync(none, QosProfilesApi + "qos-profiles/QOS_E")).AssertError(401, "UNAUTHENTICATED");

@@ -25,13 +25,16 @@ public sealed class ConcurrencyTests
             var created = await CreateAsync(client, body);
             var id = (string)created["sessionId"]!;
             Assert.Equal(id, (string?)(await GetSessionAsync(client, id))["sessionId"]);
+            var own = await PostAsync(client, Qod + "retrieve-sessions",
+                new System.Text.Json.Nodes.JsonObject { ["device"] = new System.Text.Json.Nodes.JsonObject { ["phoneNumber"] = sharedPhone } });
+            Assert.Equal(id, (string?)own.Json.AsArray().Single()!["sessionId"]); // each key sees its own session only
             return id;
         }));
 
         Assert.Equal(32, ids.Distinct().Count());
         var listed = await PostAsync(simulator.Client, Qod + "retrieve-sessions",
             new System.Text.Json.Nodes.JsonObject { ["device"] = new System.Text.Json.Nodes.JsonObject { ["phoneNumber"] = sharedPhone } });
-        Assert.Equal(32, listed.Json.AsArray().Count);
+        Assert.Empty(listed.Json.AsArray()); // the fixture's key created none of them
         var mid = await StatsAsync(simulator.Client);
         Assert.Equal(32, (int)mid["sessionsLive"]!);
 
@@ -45,7 +48,7 @@ public sealed class ConcurrencyTests
         Assert.Equal(32, (int)stats["sessionsCreated"]!);
         Assert.Equal(32, (int)stats["sessionsDeleted"]!);
         Assert.Equal(0, (int)stats["sessionsLive"]!);
-        Assert.Equal(32 * 3 + 1, (int)stats["requests"]!);
+        Assert.Equal(32 * 4 + 1, (int)stats["requests"]!);
     }
 
     [Fact]

@@ -60,31 +60,6 @@ public sealed class ConflictTests(SimulatorFixture fixture) : IClassFixture<Simu
     }
 
     [Fact]
-    public async Task A_shared_identifier_makes_it_the_same_device()
-    {
-        var phone = NewPhone();
-        var port = int.Parse(phone[^5..], System.Globalization.CultureInfo.InvariantCulture) % 60000;
-        var ipv4 = new JsonObject { ["publicAddress"] = "203.0.113.77", ["publicPort"] = port };
-        var first = SessionBody(phone, "198.51.100.30");
-        first["device"]!["ipv4Address"] = ipv4.DeepClone();
-        var created = await CreateAsync(_client, first);
-
-        var second = SessionBody(null, "198.51.100.30");
-        second["device"] = new JsonObject { ["ipv4Address"] = ipv4.DeepClone() };
-        (await PostAsync(_client, Qod + "sessions", second)).AssertError(409, "CONFLICT");
-
-        var listed = await PostAsync(_client, Qod + "retrieve-sessions", new JsonObject { ["device"] = new JsonObject { ["ipv4Address"] = ipv4.DeepClone() } });
-        Assert.Equal(200, listed.Code);
-        Assert.Equal((string?)created["sessionId"], (string?)listed.Json.AsArray().Single()!["sessionId"]);
-        Assert.Equal(phone, (string?)listed.Json.AsArray().Single()!["device"]!["phoneNumber"]);
-
-        var otherPort = new JsonObject { ["publicAddress"] = "203.0.113.77", ["publicPort"] = port + 1 };
-        var third = SessionBody(null, "198.51.100.30");
-        third["device"] = new JsonObject { ["ipv4Address"] = otherPort };
-        Assert.Equal(201, (await PostAsync(_client, Qod + "sessions", third)).Code);
-    }
-
-    [Fact]
     public async Task After_delete_the_same_flow_can_be_created_again()
     {
         var phone = NewPhone();

@@ -49,7 +49,7 @@ public sealed class OptionsAndProcessTests
         [
             "--api-key", "K", "--latency-ms", "10", "--fail-rate", "0.25", "--throttle-every", "5", "--retry-after", "3",
             "--available-delay-ms", "0", "--terminate-after-ms", "100", "--retention-s", "7", "--seed", "9", "--notification-timeout-ms", "50",
-        ]);
+        ], _ => null);
 
         Assert.Equal(
             new SimulatorOptions

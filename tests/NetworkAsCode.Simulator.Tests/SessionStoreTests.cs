@@ -15,6 +15,7 @@ namespace NetworkAsCode.Simulator.Tests;
 /// <summary>The store's life cycle with a manual clock: exact, deterministic timings without HTTP.</summary>
 public sealed class SessionStoreTests
 {
+    private static readonly SessionOwner Owner = SessionOwner.FromKey("store-test-key");
     private static readonly DateTimeOffset Start = new(2025, 6, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly ManualTimeProvider _time = new(Start);
     private readonly RecordingQueue _events = new();
@@ -28,30 +29,30 @@ public sealed class SessionStoreTests
     [Fact]
     public void Life_cycle_follows_the_clock_exactly_and_notifies_each_change()
     {
-        var session = _store.Create(Request("+36701110001", 10, sink: true), "http://127.0.0.1:1");
+        var session = _store.Create(Owner, Request("+36701110001", 10, sink: true), "http://127.0.0.1:1");
         Assert.Equal(QosStatus.Requested, session.QosStatus);
         Assert.Null(session.StartedAt);
 
         _time.Advance(TimeSpan.FromMilliseconds(499));
-        Assert.Equal(QosStatus.Requested, _store.Get(session.SessionId).QosStatus);
+        Assert.Equal(QosStatus.Requested, _store.Get(Owner, session.SessionId).QosStatus);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var available = _store.Get(session.SessionId);
+        var available = _store.Get(Owner, session.SessionId);
         Assert.Equal(QosStatus.Available, available.QosStatus);
         Assert.Equal(Start.AddMilliseconds(500), available.StartedAt);
         Assert.Equal(Start.AddMilliseconds(10_500), available.ExpiresAt);
 
         _time.Advance(TimeSpan.FromSeconds(10));
-        var expired = _store.Get(session.SessionId);
+        var expired = _store.Get(Owner, session.SessionId);
         Assert.Equal(QosStatus.Unavailable, expired.QosStatus);
         Assert.Equal(StatusInfo.DurationExpired, expired.StatusInfo);
         Assert.Equal(10, expired.Duration);
         Assert.Equal(Start.AddMilliseconds(10_500), expired.ExpiresAt);
 
         _time.Advance(TimeSpan.FromSeconds(359));
-        Assert.Equal(QosStatus.Unavailable, _store.Get(session.SessionId).QosStatus);
+        Assert.Equal(QosStatus.Unavailable, _store.Get(Owner, session.SessionId).QosStatus);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(404, Assert.Throws<ApiError>(() => _store.Get(session.SessionId)).Status);
+        Assert.Equal(404, Assert.Throws<ApiError>(() => _store.Get(Owner, session.SessionId)).Status);
 
         Assert.Equal(
             ["AVAILABLE/", "UNAVAILABLE/DURATION_EXPIRED"],
@@ -63,46 +64,46 @@ public sealed class SessionStoreTests
     [Fact]
     public void Extend_adds_time_but_caps_the_remaining_time_at_86400_seconds()
     {
-        var id = _store.Create(Request("+36701110002", 86_000), "http://x").SessionId;
+        var id = _store.Create(Owner, Request("+36701110002", 86_000), "http://x").SessionId;
         _time.Advance(TimeSpan.FromMilliseconds(500));
 
-        var extended = _store.Extend(id, 300);
+        var extended = _store.Extend(Owner, id, 300);
         Assert.Equal(86_300, extended.Duration);
         Assert.Equal(Start.AddMilliseconds(500).AddSeconds(86_300), extended.ExpiresAt);
 
         _time.Advance(TimeSpan.FromSeconds(1000));
-        var capped = _store.Extend(id, 86_399);
+        var capped = _store.Extend(Owner, id, 86_399);
         Assert.Equal(Start.AddMilliseconds(500).AddSeconds(1000 + 86_400), capped.ExpiresAt);
         Assert.Equal(87_400, capped.Duration);
         Assert.Equal(TimeSpan.FromSeconds(86_400), capped.ExpiresAt!.Value - _time.GetUtcNow());
 
-        var again = _store.Extend(id, 5);
+        var again = _store.Extend(Owner, id, 5);
         Assert.Equal(capped.ExpiresAt, again.ExpiresAt);
     }
 
     [Fact]
     public void Extension_moves_the_expiry_timer()
     {
-        var id = _store.Create(Request("+36701110003", 5), "http://x").SessionId;
+        var id = _store.Create(Owner, Request("+36701110003", 5), "http://x").SessionId;
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        _store.Extend(id, 5);
+        _store.Extend(Owner, id, 5);
 
         _time.Advance(TimeSpan.FromSeconds(9));
-        Assert.Equal(QosStatus.Available, _store.Get(id).QosStatus);
+        Assert.Equal(QosStatus.Available, _store.Get(Owner, id).QosStatus);
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(QosStatus.Unavailable, _store.Get(id).QosStatus);
-        Assert.Equal(10, _store.Get(id).Duration);
+        Assert.Equal(QosStatus.Unavailable, _store.Get(Owner, id).QosStatus);
+        Assert.Equal(10, _store.Get(Owner, id).Duration);
     }
 
     [Fact]
     public void Network_terminated_number_ends_after_the_configured_time()
     {
-        var id = _store.Create(Request(SimulatorNumbers.NetworkTerminates, 60, sink: true), "http://x").SessionId;
+        var id = _store.Create(Owner, Request(SimulatorNumbers.NetworkTerminates, 60, sink: true), "http://x").SessionId;
         _time.Advance(TimeSpan.FromMilliseconds(500));
-        Assert.Equal(QosStatus.Available, _store.Get(id).QosStatus);
+        Assert.Equal(QosStatus.Available, _store.Get(Owner, id).QosStatus);
 
         _time.Advance(TimeSpan.FromSeconds(3));
-        var ended = _store.Get(id);
+        var ended = _store.Get(Owner, id);
         Assert.Equal(QosStatus.Unavailable, ended.QosStatus);
         Assert.Equal(StatusInfo.NetworkTerminated, ended.StatusInfo);
         Assert.Equal(3, ended.Duration);
@@ -113,25 +114,78 @@ public sealed class SessionStoreTests
     [Fact]
     public void Delete_notifies_DELETE_REQUESTED_only_when_AVAILABLE()
     {
-        var requested = _store.Create(Request("+36701110004", 60, sink: true), "http://x").SessionId;
-        _store.Delete(requested);
+        var requested = _store.Create(Owner, Request("+36701110004", 60, sink: true), "http://x").SessionId;
+        _store.Delete(Owner, requested);
         Assert.Empty(_events.Items);
 
-        var available = _store.Create(Request("+36701110004", 60, sink: true), "http://x").SessionId;
+        var available = _store.Create(Owner, Request("+36701110004", 60, sink: true), "http://x").SessionId;
         _time.Advance(TimeSpan.FromSeconds(1));
-        _store.Delete(available);
+        _store.Delete(Owner, available);
         Assert.Equal(["AVAILABLE/", "UNAVAILABLE/DELETE_REQUESTED"], _events.Items.Select(e => $"{e.QosStatus}/{e.StatusInfo}").ToArray());
         Assert.Equal(2, _stats.SessionsDeleted);
     }
 
     [Fact]
-    public void Unavailable_sessions_do_not_conflict()
+    public void A_network_terminated_session_holds_its_flow_until_it_is_purged()
     {
-        _store.Create(Request("+36701110005", 1), "http://x");
-        Assert.Equal(409, Assert.Throws<ApiError>(() => _store.Create(Request("+36701110005", 1), "http://x")).Status);
+        var id = _store.Create(Owner, Request(SimulatorNumbers.NetworkTerminates, 60), "http://x").SessionId;
+        _time.Advance(TimeSpan.FromMilliseconds(3500));
+        Assert.Equal(StatusInfo.NetworkTerminated, _store.Get(Owner, id).StatusInfo);
+
+        _time.Advance(TimeSpan.FromSeconds(360) - TimeSpan.FromMilliseconds(1));
+        var conflict = Assert.Throws<ApiError>(() => _store.Create(Owner, Request(SimulatorNumbers.NetworkTerminates, 60), "http://x"));
+        Assert.Equal((409, "CONFLICT"), (conflict.Status, conflict.Code));
+        Assert.Contains($"session {id:D} (UNAVAILABLE, NETWORK_TERMINATED)", conflict.Message, StringComparison.Ordinal);
+        Assert.Contains("until 2025-06-01T12:06:03.500Z (360 s after it ended)", conflict.Message, StringComparison.Ordinal);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var next = _store.Create(Owner, Request(SimulatorNumbers.NetworkTerminates, 60), "http://x");
+
+        Assert.Equal(QosStatus.Requested, next.QosStatus);
+        Assert.Equal(404, Assert.Throws<ApiError>(() => _store.Get(Owner, id)).Status);
+    }
+
+    [Fact]
+    public void Number_0201_is_UNAVAILABLE_from_the_start_never_AVAILABLE_and_purged_after_retention()
+    {
+        var created = _store.Create(Owner, Request(SimulatorNumbers.UnavailableOnCreate, 60, sink: true), "http://x");
+        Assert.Equal((QosStatus.Unavailable, StatusInfo.NetworkTerminated), (created.QosStatus, created.StatusInfo));
+        Assert.Null(created.StartedAt);
+        Assert.Equal(Start, created.ExpiresAt);
+        Assert.Equal(["UNAVAILABLE/NETWORK_TERMINATED"], _events.Items.Select(e => $"{e.QosStatus}/{e.StatusInfo}").ToArray());
+
+        _time.Advance(TimeSpan.FromSeconds(359));
+        Assert.Equal(created, _store.Get(Owner, created.SessionId));
+        Assert.Single(_events.Items);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(404, Assert.Throws<ApiError>(() => _store.Get(Owner, created.SessionId)).Status);
+    }
+
+    [Fact]
+    public void Only_the_owner_sees_reads_extends_and_deletes_a_session()
+    {
+        var stranger = SessionOwner.FromKey("another-key");
+        var id = _store.Create(Owner, Request("+36701110006", 60), "http://x").SessionId;
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(403, Assert.Throws<ApiError>(() => _store.Get(stranger, id)).Status);
+        Assert.Equal(403, Assert.Throws<ApiError>(() => _store.Extend(stranger, id, 10)).Status);
+        Assert.Equal(403, Assert.Throws<ApiError>(() => _store.Delete(stranger, id)).Status);
+        Assert.Empty(_store.ListByOwner(stranger));
+        Assert.Equal([id], _store.ListByOwner(Owner).Select(s => s.SessionId).ToArray());
+        Assert.Equal(60, _store.Get(Owner, id).Duration);
+        Assert.DoesNotContain("another-key", stranger.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Expired_sessions_do_not_conflict()
+    {
+        _store.Create(Owner, Request("+36701110005", 1), "http://x");
+        Assert.Equal(409, Assert.Throws<ApiError>(() => _store.Create(Owner, Request("+36701110005", 1), "http://x")).Status);
         _time.Advance(TimeSpan.FromSeconds(2));
 
-        var second = _store.Create(Request("+36701110005", 1), "http://x");
+        var second = _store.Create(Owner, Request("+36701110005", 1), "http://x");
 
         Assert.Equal(QosStatus.Requested, second.QosStatus);
     }
@@ -140,11 +194,11 @@ public sealed class SessionStoreTests
     public void Concurrent_creates_and_deletes_lose_nothing()
     {
         var ids = new ConcurrentBag<Guid>();
-        Parallel.For(0, 200, i => ids.Add(_store.Create(Request("+3670222" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), 60), "http://x").SessionId));
+        Parallel.For(0, 200, i => ids.Add(_store.Create(Owner, Request("+3670222" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture), 60), "http://x").SessionId));
         Assert.Equal(200, ids.Distinct().Count());
         Assert.Equal(200, _store.Counts().Total);
 
-        Parallel.ForEach(ids, id => _store.Delete(id));
+        Parallel.ForEach(ids, id => _store.Delete(Owner, id));
 
         Assert.Equal(0, _store.Counts().Total);
         Assert.Equal(200, _stats.SessionsCreated);

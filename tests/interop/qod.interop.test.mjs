@@ -258,14 +258,15 @@ describe("TypeScript SDK 10.0.0 against the simulator: session life cycle", { ti
     assert.deepEqual(got.device, { phoneNumber: phone });
   });
 
-  test("retrieveSessionsV1 lists the device's sessions (by any of its identifiers)", { timeout: TEST_TIMEOUT_MS }, async () => {
+  test("retrieveSessionsV1 lists the device's sessions (by its chosen identifier, the phone number)", { timeout: TEST_TIMEOUT_MS }, async () => {
     assert.ok(sessionId, "needs the session of the create test");
     const byFullDevice = await client.qod.retrieveSessionsV1({ device });
     assert.deepEqual(byFullDevice.map((s) => s.sessionId), [sessionId]);
     const byPhone = await client.qod.retrieveSessionsV1({ device: { phoneNumber: phone } });
     assert.deepEqual(byPhone.map((s) => s.sessionId), [sessionId]);
+    // CAMARA Commonalities r3.3+: one identifier by precedence, no matching; the ipv6Address alone is another device.
     const byIpv6 = await client.qod.retrieveSessionsV1({ device: { ipv6Address: device.ipv6Address } });
-    assert.deepEqual(byIpv6.map((s) => s.sessionId), [sessionId]);
+    assert.deepEqual(byIpv6, []);
     const none = await client.qod.retrieveSessionsV1({ device: { phoneNumber: freshPhone() } });
     assert.deepEqual(none, []);
   });
@@ -494,7 +495,7 @@ describe("TypeScript SDK 10.0.0 against the simulator: errors", { timeout: 60_00
     );
     assert.ok(err instanceof NetworkAsCodeApi.ForbiddenError, `expected ForbiddenError, got ${err?.constructor?.name}: ${err}`);
     assert.equal(err.statusCode, 403);
-    assert.deepEqual(err.body, { message: "Invalid API key." });
+    assert.deepEqual(err.body, { message: "Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info." });
 
     const getErr = await rejection(() => wrong.qod.getSessionV1({ sessionId: "00000000-0000-4000-8000-000000000000" }));
     assert.ok(getErr instanceof NetworkAsCodeApi.ForbiddenError, `get: ${getErr?.constructor?.name}`);
@@ -569,7 +570,7 @@ describe("TypeScript SDK 10.0.0 against the simulator: notifications", { timeout
   });
 });
 
-describe("cross-client: TypeScript SDK and the PowerShell module on one simulator", { timeout: 60_000 }, () => {
+describe("cross-client: TypeScript SDK and the PowerShell module on one simulator", { timeout: 100_000 }, () => {
   test("a session created by the SDK is visible and manageable through the module", { timeout: 45_000 }, async () => {
     const phone = freshPhone();
     const created = await client.qod.createSessionV1({
@@ -647,13 +648,17 @@ $device | New-NacQodSession -Profile DOWNLINK_L_UPLINK_L -Duration 1200 -Service
       assert.deepEqual(got.devicePorts, { ports: [5060, 5061] });
       assert.deepEqual(got.device, { phoneNumber: phone });
 
-      // Listed for the device, whichever of its identifiers the SDK uses.
-      const byIpv4 = await client.qod.retrieveSessionsV1({
-        device: { ipv4Address: { publicAddress: "233.252.0.6", privateAddress: "192.0.2.6" } },
-      });
-      assert.deepEqual(byIpv4.map((s) => s.sessionId), [sessionId]);
+      // Listed for the device by its chosen identifier (the phone number); the ipv4Address alone is another device.
       const byPhone = await client.qod.retrieveSessionsV1({ device: { phoneNumber: phone } });
       assert.deepEqual(byPhone.map((s) => s.sessionId), [sessionId]);
+      const byPhoneAndOtherIpv4 = await client.qod.retrieveSessionsV1({
+        device: { phoneNumber: phone, ipv4Address: { publicAddress: "233.252.0.99", publicPort: 99 } },
+      });
+      assert.deepEqual(byPhoneAndOtherIpv4.map((s) => s.sessionId), [sessionId]);
+      const byIpv4 = await client.qod.retrieveSessionsV1({
+        device: { ipv4Address: { publicAddress: "233.252.0.6", privateAddress: "192.0.2.6", publicPort: 80 } },
+      });
+      assert.deepEqual(byIpv4, []);
 
       await waitForStatus(client, sessionId, "AVAILABLE");
       const extended = await client.qod.extendSessionV1({ sessionId, requestedAdditionalDuration: 60 });

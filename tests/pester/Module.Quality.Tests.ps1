@@ -52,7 +52,7 @@ Describe 'Module quality' {
     It 'secrets are SecureString parameters, never read from the pipeline by name' {
         foreach ($command in $Commands) {
             foreach ($parameter in $command.Parameters.Values | Where-Object { $_.Name -match '(Token|Key|Password|Secret)$' }) {
-                $parameter.ParameterType | Should -Be ([securestring]) -Because "$($command.Name) -$($parameter.Name)"
+                $parameter.ParameterType | Should -BeIn @([securestring], [securestring[]]) -Because "$($command.Name) -$($parameter.Name)"
                 $parameter.Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] -and $_.ValueFromPipelineByPropertyName }) |
                     Should -BeNullOrEmpty -Because "$($command.Name) -$($parameter.Name)"
             }

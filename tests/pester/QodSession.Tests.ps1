@@ -306,7 +306,7 @@ Describe 'Bulk work runs concurrently, bounded, with errors per item' {
             $created = 1..24 | ForEach-Object { $device | New-NacQodSession -Profile QOS_S -Duration 600 -ServiceIpv4 233.252.0.2 -ServicePort (2000 + $_) }
             $created | Should -HaveCount 24
             $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-Nac -Token k -BaseUrl '$($slow.BaseUrl)'; `$input | Clear-NacQodSession -Force -PassThru -ThrottleLimit 8")
+            $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-Nac -Token simulator-key -BaseUrl '$($slow.BaseUrl)'; `$input | Clear-NacQodSession -Force -PassThru -ThrottleLimit 8")
             $pipeInput = [System.Management.Automation.PSDataCollection[object]]::new(); $pipeInput.Add($device); $pipeInput.Complete()
             $removed = $ps.Invoke($pipeInput)
             $ps.Streams.Error | Should -BeNullOrEmpty

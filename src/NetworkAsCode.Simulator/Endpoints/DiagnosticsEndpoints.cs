@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NetworkAsCode.Simulator.Faults;
+using NetworkAsCode.Simulator.Gateway;
 using NetworkAsCode.Simulator.Http;
 
 namespace NetworkAsCode.Simulator.Endpoints;
 
 /// <summary>
 /// Simulator diagnostics under <c>/_simulator</c> (no API key, loopback clients only, never faulted or delayed):
-/// <c>GET /_simulator/stats</c> (counters) and <c>POST /_simulator/reset</c> (forget all sessions and counters).
+/// <c>GET /_simulator/stats</c> (counters) and <c>POST /_simulator/reset</c> (forget all sessions and counters, the gateway's quotas and buckets included).
 /// </summary>
 internal static class DiagnosticsEndpoints
 {
@@ -25,12 +26,13 @@ internal static class DiagnosticsEndpoints
             json["options"] = JsonValue.Create(options.Describe());
             return JsonResponses.Json(StatusCodes.Status200OK, json);
         });
-        group.MapPost("/reset", (HttpContext context, SimulatorStats stats, SessionStore store, FaultInjector faults) =>
+        group.MapPost("/reset", (HttpContext context, SimulatorStats stats, SessionStore store, FaultInjector faults, GatewayLimits gateway) =>
         {
             RequireLoopback(context);
             store.Clear();
             stats.Reset();
             faults.Reset();
+            gateway.Reset();
             return JsonResponses.NoContent();
         });
     }

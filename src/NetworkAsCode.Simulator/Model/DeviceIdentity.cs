@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -10,8 +8,10 @@ namespace NetworkAsCode.Simulator.Model;
 public sealed record DeviceIpv4(string PublicAddress, string? PrivateAddress, int? PublicPort);
 
 /// <summary>
-/// A validated request <c>device</c>. Two devices are the same device when they share any identifier value
-/// (DESIGN.md "Simulator decisions").
+/// A validated request <c>device</c>. Like a CAMARA Commonalities r3.3+ provider, the simulator uses ONE identifier: the
+/// first present of phoneNumber, networkAccessIdentifier, ipv4Address, ipv6Address, and does no matching between
+/// identifiers. Two requests name the same device when that chosen identifier is equal, so <c>{phone A, ipv4 X}</c> and
+/// <c>{phone B, ipv4 X}</c> are two devices (DESIGN.md "Simulator decisions").
 /// </summary>
 public sealed class DeviceIdentity
 {
@@ -21,7 +21,7 @@ public sealed class DeviceIdentity
         NetworkAccessIdentifier = networkAccessIdentifier;
         Ipv4Address = ipv4Address;
         Ipv6Address = ipv6Address;
-        Keys = BuildKeys();
+        Identifier = ChosenIdentifier();
     }
 
     public string? PhoneNumber { get; }
@@ -32,17 +32,21 @@ public sealed class DeviceIdentity
 
     public string? Ipv6Address { get; }
 
-    /// <summary>Identifier values used for "same device" matching.</summary>
-    public IReadOnlySet<string> Keys { get; }
+    /// <summary>
+    /// The chosen identifier in a comparable form, e.g. <c>phone:+3670…</c>. An ipv4Address is compared as a whole
+    /// (publicAddress, privateAddress and publicPort); a networkAccessIdentifier ignores case; an ipv6Address is
+    /// compared in its canonical form.
+    /// </summary>
+    public string Identifier { get; }
 
     /// <summary>True when only identifiers the simulator does not support (networkAccessIdentifier) are present.</summary>
     public bool HasOnlyUnsupportedIdentifiers => PhoneNumber is null && Ipv4Address is null && Ipv6Address is null;
 
-    public bool IsSameDevice(DeviceIdentity other) => Keys.Overlaps(other.Keys);
+    public bool IsSameDevice(DeviceIdentity other) => string.Equals(Identifier, other.Identifier, StringComparison.Ordinal);
 
     /// <summary>
     /// The response <c>device</c> (CAMARA v1.1 <c>DeviceResponse</c>): exactly one identifier, the first present of
-    /// phoneNumber, networkAccessIdentifier, ipv4Address, ipv6Address, as sent.
+    /// phoneNumber, networkAccessIdentifier, ipv4Address, ipv6Address (the chosen identifier), as sent.
     /// </summary>
     public JsonObject ToResponseJson()
     {
@@ -75,39 +79,25 @@ public sealed class DeviceIdentity
         return new JsonObject { ["ipv6Address"] = Ipv6Address };
     }
 
-    private HashSet<string> BuildKeys()
+    private string ChosenIdentifier()
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
         if (PhoneNumber is not null)
         {
-            keys.Add("phone:" + PhoneNumber);
+            return "phone:" + PhoneNumber;
         }
 
         if (NetworkAccessIdentifier is not null)
         {
-            keys.Add("nai:" + NetworkAccessIdentifier.ToLowerInvariant());
+            return "nai:" + NetworkAccessIdentifier.ToLowerInvariant();
         }
 
         if (Ipv4Address is not null)
         {
-            if (Ipv4Address.PrivateAddress is not null)
-            {
-                keys.Add($"ipv4:{Ipv4Address.PublicAddress}|private:{Ipv4Address.PrivateAddress}");
-            }
-
-            if (Ipv4Address.PublicPort is not null)
-            {
-                keys.Add($"ipv4:{Ipv4Address.PublicAddress}|port:{Ipv4Address.PublicPort}");
-            }
+            return $"ipv4:{Ipv4Address.PublicAddress}|private:{Ipv4Address.PrivateAddress}|port:{Ipv4Address.PublicPort}";
         }
 
-        if (Ipv6Address is not null)
-        {
-            keys.Add("ipv6:" + IPAddress.Parse(Ipv6Address));
-        }
-
-        return keys;
+        return "ipv6:" + IPAddress.Parse(Ipv6Address!);
     }
 
-    public override string ToString() => string.Join(", ", Keys.OrderBy(k => k, StringComparer.Ordinal));
+    public override string ToString() => Identifier;
 }

@@ -59,6 +59,46 @@ namespace NetworkAsCode.Commands
         [SecureStringTransformation]
         public SecureString? ApiKey { get; set; }
 
+        /// <summary>Gateway: requests per second and key (token bucket) before the 429 "Too many requests"; 0 for no limit.</summary>
+        [Parameter]
+        [ValidateRange(0.0, 1000000.0)]
+        public double RateLimit { get; set; }
+
+        /// <summary>Gateway: the token bucket's size (default: the rate, at least 1). Needs -RateLimit.</summary>
+        [Parameter]
+        [ValidateRange(1, 1000000)]
+        public int RateBurst { get; set; }
+
+        /// <summary>Gateway: add Retry-After (seconds) to the rate-limit 429 (by default it has none, as on the platform). Needs -RateLimit.</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int RateLimitRetryAfterSec { get; set; }
+
+        /// <summary>Gateway: send that Retry-After as an HTTP date instead of seconds. Needs -RateLimitRetryAfterSec.</summary>
+        [Parameter]
+        public SwitchParameter RateLimitRetryAfterAsDate { get; set; }
+
+        /// <summary>Gateway: requests per quota period and key, then the RapidAPI quota 429; 0 for no quota.</summary>
+        [Parameter]
+        [ValidateRange(0, int.MaxValue)]
+        public int Quota { get; set; }
+
+        /// <summary>Gateway: the quota period in seconds (default 86400, a DAILY quota; 28 days or more is MONTHLY).</summary>
+        [Parameter]
+        [ValidateRange(1, 31622400)]
+        public int QuotaPeriodSec { get; set; } = 86400;
+
+        /// <summary>Gateway: the X-RapidAPI-Host every request must send (others get 404 "API doesn't exists"); this runspace connects with it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? RapidApiHost { get; set; }
+
+        /// <summary>Gateway: keys that are valid but not subscribed to the API (403 "You are not subscribed to this API.").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        [SecureStringTransformation]
+        public SecureString[]? UnsubscribedKey { get; set; }
+
         /// <summary>Do not connect this runspace to the simulator.</summary>
         [Parameter]
         public SwitchParameter NoConnect { get; set; }
@@ -77,6 +117,7 @@ namespace NetworkAsCode.Commands
                 ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The simulator is not in this module's folder: {simulatorDll} is missing. Rebuild the module (build.ps1 Build)."),
                     "NacSimulatorMissing", ErrorCategory.ObjectNotFound, simulatorDll));
 
+            CheckGatewayParameters();
             string apiKey = ApiKey == null ? "simulator-key" : new System.Net.NetworkCredential("", ApiKey).Password;
             var arguments = new List<string>
             {
@@ -87,12 +128,20 @@ namespace NetworkAsCode.Commands
                 "--parent-pid", Invariant(Process.GetCurrentProcess().Id),
             };
             if (Seed.HasValue) arguments.AddRange(new[] { "--seed", Invariant(Seed.Value) });
-            if (ApiKey != null) arguments.AddRange(new[] { "--api-key", apiKey });
+            AddGatewayArguments(arguments);
+            // The key goes by environment, never on the command line (which every local user can read in ps).
+            // Without -ApiKey the simulator accepts any key: a NAC_SIMULATOR_API_KEY of this shell is not passed on.
+            var environment = new Dictionary<string, string?>
+            {
+                [ApiKeyVariable] = ApiKey == null ? null : apiKey,
+                [UnsubscribedKeysVariable] = UnsubscribedKey == null ? null
+                    : string.Join(",", Array.ConvertAll(UnsubscribedKey, k => new System.Net.NetworkCredential("", k).Password)),
+            };
 
             NacSimulator simulator;
             try
             {
-                simulator = NacSimulator.Start(DotnetHost(), arguments, TimeSpan.FromSeconds(StartTimeoutSec), CancelToken);
+                simulator = NacSimulator.Start(DotnetHost(), arguments, environment, TimeSpan.FromSeconds(StartTimeoutSec), CancelToken);
             }
             catch (OperationCanceledException)
             {
@@ -111,10 +160,46 @@ namespace NetworkAsCode.Commands
                 var token = new SecureString();
                 foreach (char c in apiKey) token.AppendChar(c);
                 token.MakeReadOnly();
-                NacRunspaceState.Current.Context = new NacContextOptions { Token = token, BaseUrl = simulator.BaseUrl };
+                NacRunspaceState.Current.Context = new NacContextOptions { Token = token, BaseUrl = simulator.BaseUrl, RapidApiHost = RapidApiHost };
                 WriteVerbose($"This runspace is connected to {simulator.BaseUrl}.");
             }
             WriteObject(simulator);
+        }
+
+        /// <summary>The simulator reads its API key from this variable (same meaning as --api-key).</summary>
+        internal const string ApiKeyVariable = "NAC_SIMULATOR_API_KEY";
+
+        /// <summary>The simulator reads its unsubscribed keys from this variable, comma-separated (same meaning as --unsubscribed-key).</summary>
+        internal const string UnsubscribedKeysVariable = "NAC_SIMULATOR_UNSUBSCRIBED_KEYS";
+
+        private bool Bound(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
+
+        /// <summary>Rules between the gateway parameters, checked before anything starts.</summary>
+        private void CheckGatewayParameters()
+        {
+            string? error = null;
+            string parameter = nameof(RateLimit);
+            if (RateLimit <= 0 && (Bound(nameof(RateBurst)) || Bound(nameof(RateLimitRetryAfterSec))))
+            {
+                parameter = Bound(nameof(RateBurst)) ? nameof(RateBurst) : nameof(RateLimitRetryAfterSec);
+                error = $"-{parameter} needs -RateLimit N (N > 0): it shapes the rate limit's answers.";
+            }
+            else if (RateLimitRetryAfterAsDate && !Bound(nameof(RateLimitRetryAfterSec)))
+            {
+                parameter = nameof(RateLimitRetryAfterAsDate);
+                error = "-RateLimitRetryAfterAsDate needs -RateLimitRetryAfterSec S: the date sent is now + S seconds.";
+            }
+            if (error != null) ThrowNacError(new NacValidationException(parameter, error), parameter);
+        }
+
+        private void AddGatewayArguments(List<string> arguments)
+        {
+            if (RateLimit > 0) arguments.AddRange(new[] { "--rate-limit", RateLimit.ToString("R", CultureInfo.InvariantCulture) });
+            if (Bound(nameof(RateBurst))) arguments.AddRange(new[] { "--rate-burst", Invariant(RateBurst) });
+            if (Bound(nameof(RateLimitRetryAfterSec))) arguments.AddRange(new[] { "--rate-retry-after", Invariant(RateLimitRetryAfterSec) });
+            if (RateLimitRetryAfterAsDate) arguments.Add("--rate-retry-after-date");
+            if (Quota > 0) arguments.AddRange(new[] { "--quota", Invariant(Quota), "--quota-period-s", Invariant(QuotaPeriodSec) });
+            if (RapidApiHost != null) arguments.AddRange(new[] { "--rapidapi-host", RapidApiHost });
         }
 
         private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
@@ -184,24 +269,38 @@ namespace NetworkAsCode.Commands
         public int ProcessId => _process.Id;
         public bool Running => !_process.HasExited;
 
-        internal static NacSimulator Start(string dotnet, IList<string> arguments, TimeSpan timeout, CancellationToken cancel)
+        /// <summary>
+        /// Starts <paramref name="dotnet"/> with <paramref name="arguments"/> and waits until it listens.
+        /// <paramref name="environment"/> sets (or, with null, removes) variables of the child. On Linux the child
+        /// runs in its own session (setsid), so Ctrl+C in the shell that started it does not reach it; on Windows
+        /// CreateNoWindow gives it its own (hidden) console, which Ctrl+C of the shell's console does not reach.
+        /// </summary>
+        internal static NacSimulator Start(string dotnet, IList<string> arguments, IDictionary<string, string?> environment, TimeSpan timeout, CancellationToken cancel)
         {
-            var info = new ProcessStartInfo(dotnet)
+            string? setsid = SetsidPath();
+            var info = new ProcessStartInfo(setsid ?? dotnet)
             {
-                Arguments = string.Join(" ", QuoteAll(arguments)),
+                Arguments = string.Join(" ", QuoteAll(setsid == null ? arguments : Prepend(dotnet, arguments))),
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 CreateNoWindow = true,
             };
+            foreach (var variable in environment)
+            {
+                if (variable.Value == null) info.Environment.Remove(variable.Key);
+                else info.Environment[variable.Key] = variable.Value;
+            }
             var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dotnet}.");
             var ready = new ManualResetEventSlim();
             Uri? baseUrl = null;
             NacSimulator? simulator = null;
             var earlyLines = new List<string>();
+            int streamsOpen = 2;
             DataReceivedEventHandler onLine = (_, e) =>
             {
-                if (e.Data == null) { ready.Set(); return; }
+                // Both output streams ended before "Now listening": the simulator has exited (its last words are read).
+                if (e.Data == null) { if (Interlocked.Decrement(ref streamsOpen) == 0) ready.Set(); return; }
                 lock (earlyLines)
                 {
                     if (simulator != null) simulator.Keep(e.Data);
@@ -225,9 +324,17 @@ namespace NetworkAsCode.Commands
                 {
                     string output;
                     lock (earlyLines) output = string.Join(Environment.NewLine, earlyLines);
-                    throw process.HasExited
-                        ? new InvalidOperationException($"The simulator exited with code {process.ExitCode} before listening:{Environment.NewLine}{output}")
-                        : new TimeoutException($"The simulator did not start listening within {timeout.TotalSeconds:0} s:{Environment.NewLine}{output}");
+                    if (!process.WaitForExit(ready.IsSet ? 5000 : 0))
+                        throw new TimeoutException($"The simulator did not start listening within {timeout.TotalSeconds:0} s:{Environment.NewLine}{output}");
+                    // The simulator says why it could not start in "error: ..." lines (e.g. the port is in use): show
+                    // those alone; anything else is shown in full.
+                    var errors = new List<string>();
+                    lock (earlyLines)
+                        foreach (string line in earlyLines)
+                            if (line.StartsWith(ErrorPrefix, StringComparison.Ordinal)) errors.Add(line.Substring(ErrorPrefix.Length));
+                    throw new InvalidOperationException(errors.Count > 0
+                        ? "The simulator could not start: " + string.Join(" ", errors)
+                        : $"The simulator exited with code {process.ExitCode} before listening:{Environment.NewLine}{output}");
                 }
             }
             catch
@@ -277,6 +384,23 @@ namespace NetworkAsCode.Commands
             {
                 // already gone
             }
+        }
+
+        private const string ErrorPrefix = "error: ";
+
+        /// <summary>setsid(1) on Linux when present (util-linux), else null.</summary>
+        private static string? SetsidPath()
+        {
+            if (!System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux)) return null;
+            foreach (string candidate in new[] { "/usr/bin/setsid", "/bin/setsid" })
+                if (File.Exists(candidate)) return candidate;
+            return null;
+        }
+
+        private static IEnumerable<string> Prepend(string first, IEnumerable<string> rest)
+        {
+            yield return first;
+            foreach (string item in rest) yield return item;
         }
 
         private static IEnumerable<string> QuoteAll(IEnumerable<string> arguments)

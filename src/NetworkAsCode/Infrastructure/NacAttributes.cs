@@ -86,14 +86,27 @@ namespace NetworkAsCode.Infrastructure
         public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             object value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            if (value is string text)
+            if (value is string text) return ToSecure(text);
+            // For a SecureString[] parameter: each string of a list becomes a SecureString.
+            if (value is System.Collections.IList list && !(value is SecureString[]))
             {
-                var secure = new SecureString();
-                foreach (char c in text) secure.AppendChar(c);
-                secure.MakeReadOnly();
-                return secure;
+                var items = new object[list.Count];
+                for (int i = 0; i < list.Count; i++)
+                {
+                    object? item = list[i] is PSObject w ? w.BaseObject : list[i];
+                    items[i] = item is string s ? ToSecure(s) : item!;
+                }
+                return items;
             }
             return inputData;
+        }
+
+        private static SecureString ToSecure(string text)
+        {
+            var secure = new SecureString();
+            foreach (char c in text) secure.AppendChar(c);
+            secure.MakeReadOnly();
+            return secure;
         }
     }
 

@@ -371,7 +371,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
             return $"{status} with a body that is not a JSON object: '{Trim(body)}'";
         }
 
-        if (status == 403 && json.Count == 1 && (string?)json["message"] == "Invalid API key.")
+        if (status == 403 && json.Count == 1 && (string?)json["message"] == "Invalid API key. Go to https://docs.rapidapi.com/docs/keys for more info.")
         {
             return fuzz.Category is "auth" or "random-key" ? null : "the gateway 403 for a request with the right key";
         }

@@ -189,10 +189,14 @@ internal sealed class LoadClient(string name, HttpClient client, LoadLedger ledg
     }
 
     /// <summary>The ids in a retrieve-sessions answer, or null (problem recorded).</summary>
-    public async Task<HashSet<string>?> RetrieveIdsAsync(string phone)
+    public async Task<HashSet<string>?> RetrieveIdsAsync(string phone) => Ids(await RetrieveAsync(phone), $"retrieve-sessions {phone}");
+
+    /// <summary>The ids in a list-all (<c>GET /sessions</c>) answer for this client's key, or null (problem recorded).</summary>
+    public async Task<HashSet<string>?> ListIdsAsync() => Ids(await StepAsync(HttpMethod.Get, Api.Qod + "sessions", null), "GET sessions");
+
+    private HashSet<string>? Ids(ApiResponse? response, string what)
     {
-        var response = await RetrieveAsync(phone);
-        if (!Expect(response, 200, $"retrieve-sessions {phone}"))
+        if (!Expect(response, 200, what))
         {
             return null;
         }
@@ -201,7 +205,7 @@ internal sealed class LoadClient(string name, HttpClient client, LoadLedger ledg
         var set = new HashSet<string>(ids, StringComparer.Ordinal);
         if (set.Count != ids.Count)
         {
-            Ledger.Problem($"{Name}: retrieve-sessions {phone} lists a session twice: {string.Join(",", ids)}");
+            Ledger.Problem($"{Name}: {what} lists a session twice: {string.Join(",", ids)}");
         }
 
         return set;

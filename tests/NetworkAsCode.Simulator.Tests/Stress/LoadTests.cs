@@ -16,9 +16,11 @@ namespace NetworkAsCode.Simulator.Tests.Stress;
 /// <summary>
 /// Load over real loopback HTTP: many concurrent clients run create → get → extend → get → delete, each client on
 /// its own device, plus clients that share a device with disjoint flows (never a 409) and clients that race on
-/// the same device and flow (exactly one holder at a time, the rest 409). Every loop is bounded by an iteration
-/// count and a wall-clock cap. At the end the clients' own ledger must agree with <c>/_simulator/stats</c> and with
-/// retrieve-sessions for every device: no session lost, none duplicated, no 5xx, no dropped connection.
+/// the same device and flow (exactly one holder at a time, the rest 409). Every client has its own API key, so the
+/// sessions of a device belong to several keys. Every loop is bounded by an iteration count and a wall-clock cap. At
+/// the end the clients' own ledger must agree with <c>/_simulator/stats</c>, with retrieve-sessions for every key and
+/// device, and with list-all for every key: no session lost, none duplicated, none shown to another key, no 5xx, no
+/// dropped connection.
 /// </summary>
 public sealed class LoadTests(ITestOutputHelper output)
 {
@@ -65,12 +67,12 @@ public sealed class LoadTests(ITestOutputHelper output)
         var deadline = clock.Elapsed + plan.WallClockCap;
         bool TimeUp() => clock.Elapsed >= deadline;
 
-        // Which sessions each device should still have at the end (the clients' own view).
-        var expectedByPhone = new ConcurrentDictionary<string, ConcurrentDictionary<string, byte>>(StringComparer.Ordinal);
-        ConcurrentDictionary<string, byte> Held(string phone) =>
-            expectedByPhone.GetOrAdd(phone, _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
+        // Which sessions each key should still have for each device at the end (the clients' own view).
+        var expectedByKeyAndPhone = new ConcurrentDictionary<(string Key, string Phone), ConcurrentDictionary<string, byte>>();
+        ConcurrentDictionary<string, byte> Held(string name, string phone) =>
+            expectedByKeyAndPhone.GetOrAdd((KeyOf(name), phone), _ => new ConcurrentDictionary<string, byte>(StringComparer.Ordinal));
 
-        LoadClient NewClient(string name) => new(name, TestSimulator.CreateClient(simulator.BaseUrl, "load-" + name), ledger, faults);
+        LoadClient NewClient(string name) => new(name, TestSimulator.CreateClient(simulator.BaseUrl, KeyOf(name)), ledger, faults);
 
         var tasks = new List<Task>();
 
@@ -79,25 +81,25 @@ public sealed class LoadTests(ITestOutputHelper output)
         {
             var name = "own" + c;
             var phone = NewPhone();
-            Held(phone);
+            var held = Held(name, phone);
             tasks.Add(Task.Run(async () =>
             {
                 using var client = NewClient(name);
-                await FlowLoopAsync(client, phone, devicePort: null, plan.Iterations, TimeUp, Held(phone));
+                await FlowLoopAsync(client, phone, devicePort: null, plan.Iterations, TimeUp, held);
             }));
         }
 
         // 2. Clients sharing one device with disjoint device ports: the overlap check runs under contention, never 409.
         var sharedPhone = NewPhone();
-        Held(sharedPhone);
         for (var c = 0; c < plan.SharedDeviceClients; c++)
         {
             var name = "shared" + c;
             var port = 20_000 + c;
+            var held = Held(name, sharedPhone);
             tasks.Add(Task.Run(async () =>
             {
                 using var client = NewClient(name);
-                await FlowLoopAsync(client, sharedPhone, port, plan.Iterations, TimeUp, Held(sharedPhone));
+                await FlowLoopAsync(client, sharedPhone, port, plan.Iterations, TimeUp, held);
             }));
         }
 
@@ -109,10 +111,10 @@ public sealed class LoadTests(ITestOutputHelper output)
         for (var g = 0; g < plan.RaceGroups; g++)
         {
             var group = g;
-            Held(racePhones[group]);
             for (var r = 0; r < plan.RacersPerGroup; r++)
             {
                 var name = $"race{group}.{r}";
+                Held(name, racePhones[group]); // racers delete what they win: nothing may be left
                 tasks.Add(Task.Run(async () =>
                 {
                     using var client = NewClient(name);
@@ -127,31 +129,55 @@ public sealed class LoadTests(ITestOutputHelper output)
         await Task.WhenAll(tasks);
         var loadTime = clock.Elapsed;
 
-        // Every device: retrieve-sessions lists exactly the sessions its clients still hold (none lost, none extra).
-        using var checker = NewClient("checker");
+        // Every key and device: retrieve-sessions lists exactly the sessions that key still holds for it, and list-all
+        // exactly those of the key over all devices (none lost, none extra, none of another key).
+        var clientsByKey = new ConcurrentDictionary<string, LoadClient>(StringComparer.Ordinal);
+        LoadClient ClientOf(string name) => clientsByKey.GetOrAdd(KeyOf(name), _ => NewClient(name));
         var lost = 0;
         var extra = 0;
-        foreach (var (phone, held) in expectedByPhone)
+        void Compare(string what, IEnumerable<string> held, HashSet<string> listed)
         {
-            var listed = await checker.RetrieveIdsAsync(phone);
-            if (listed is null)
-            {
-                continue;
-            }
-
-            var missing = held.Keys.Where(id => !listed.Contains(id)).ToList();
-            var unexpected = listed.Where(id => !held.ContainsKey(id)).ToList();
+            var missing = held.Where(id => !listed.Contains(id)).ToList();
+            var unexpected = listed.Where(id => !held.Contains(id)).ToList();
             lost += missing.Count;
             extra += unexpected.Count;
             if (missing.Count > 0 || unexpected.Count > 0)
             {
-                ledger.Problem($"retrieve-sessions {phone}: missing [{string.Join(",", missing)}], unexpected [{string.Join(",", unexpected)}]");
+                ledger.Problem($"{what}: missing [{string.Join(",", missing)}], unexpected [{string.Join(",", unexpected)}]");
             }
+        }
+
+        foreach (var byKey in expectedByKeyAndPhone.GroupBy(e => e.Key.Key))
+        {
+            var client = ClientOf(byKey.Key[KeyPrefix.Length..]);
+            foreach (var ((_, phone), held) in byKey)
+            {
+                if (await client.RetrieveIdsAsync(phone) is { } listed)
+                {
+                    Compare($"{client.Name}: retrieve-sessions {phone}", held.Keys, listed);
+                }
+            }
+
+            if (await client.ListIdsAsync() is { } all)
+            {
+                Compare($"{client.Name}: GET sessions", byKey.SelectMany(e => e.Value.Keys), all);
+            }
+        }
+
+        var stranger = ClientOf("checker"); // a key that created nothing sees nothing
+        if (await stranger.ListIdsAsync() is { } strangers)
+        {
+            Compare("checker: GET sessions", [], strangers);
+        }
+
+        if (await stranger.RetrieveIdsAsync(sharedPhone) is { } strangersShared)
+        {
+            Compare($"checker: retrieve-sessions {sharedPhone}", [], strangersShared);
         }
 
         // The simulator's counters agree with what the clients saw (diagnostics are never faulted nor counted).
         var stats = await StatsAsync(simulator.Client);
-        var heldTotal = expectedByPhone.Values.Sum(h => h.Count);
+        var heldTotal = expectedByKeyAndPhone.Values.Sum(h => h.Count);
         void Agree(string counter, long expected)
         {
             var actual = (long)stats[counter]!;
@@ -181,9 +207,10 @@ public sealed class LoadTests(ITestOutputHelper output)
 
         var atStats = ledger.Summary();
 
-        // Every id created and then deleted is gone; every kept one is still AVAILABLE with the extended duration.
-        using var sweeper = NewClient("sweeper");
-        var heldIds = expectedByPhone.Values.SelectMany(h => h.Keys).ToHashSet(StringComparer.Ordinal);
+        // Every id created and then deleted is gone; every kept one is still AVAILABLE with the extended duration to
+        // its own key, and 403 PERMISSION_DENIED to another.
+        var sweeper = ClientOf("sweeper");
+        var heldIds = expectedByKeyAndPhone.Values.SelectMany(h => h.Keys).ToHashSet(StringComparer.Ordinal);
         await Parallel.ForEachAsync(ledger.DeletedIds.Keys, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
         {
             var gone = await sweeper.GetAsync(id);
@@ -194,13 +221,25 @@ public sealed class LoadTests(ITestOutputHelper output)
         });
         await Parallel.ForEachAsync(heldIds, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (id, _) =>
         {
-            var kept = await sweeper.GetAsync(id);
-            if (sweeper.Expect(kept, 200, $"GET kept session {id}")
+            var owner = ClientOf(ledger.CreatedIds[id]);
+            var kept = await owner.GetAsync(id);
+            if (owner.Expect(kept, 200, $"GET kept session {id}")
                 && ((string?)kept!.Json["qosStatus"] != "AVAILABLE" || (int?)kept.Json["duration"] != BaseDuration + Extension))
             {
                 ledger.Problem($"kept session {id} changed: {kept.Body}");
             }
+
+            var foreign = await sweeper.GetAsync(id);
+            if (sweeper.Expect(foreign, 403, $"GET kept session {id} with another key"))
+            {
+                ExpectCode(ledger, foreign!, "PERMISSION_DENIED", $"GET kept session {id} with another key");
+            }
         });
+
+        foreach (var client in clientsByKey.Values)
+        {
+            client.Dispose();
+        }
 
         var racesWon = raceWins.Sum();
         output.WriteLine(
@@ -217,6 +256,11 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.True(ledger.Created > plan.OwnDeviceClients, $"too little load got through: {ledger.Summary()}");
         return ledger;
     }
+
+    private const string KeyPrefix = "load-";
+
+    /// <summary>The API key of the client named <paramref name="name"/>.</summary>
+    private static string KeyOf(string name) => KeyPrefix + name;
 
     /// <summary>Bounded create → get → extend → get → (delete → get 404 | keep) on one device.</summary>
     private static async Task FlowLoopAsync(
