@@ -18,11 +18,19 @@ namespace NetworkAsCode.Http
     /// Typed QoD v1 operations over one HttpClient. The API key is read from its SecureString only when a
     /// request's headers are set, and is never traced.
     /// <para>
-    /// Retries never duplicate: get, retrieve and delete are repeated on 429, 502, 503, 504 and transient
-    /// connection failures. Create and extend are repeated only when the server surely did nothing (429, a
-    /// refused connection). When their outcome is unknown (timeout, 5xx, dropped connection) the client
-    /// first looks at the platform's state: an existing session with the same profile, server and ports is
-    /// the one the lost attempt created; an extension that already moved the expiry is done.
+    /// Retries never duplicate: get, retrieve and delete are repeated on 502, 503, 504 and transient
+    /// connection failures. Create and extend are repeated only when the server surely did nothing (a
+    /// refused connection). When their outcome is unknown (timeout, 5xx, dropped connection, a success whose
+    /// answer cannot be read) the client first looks at the platform's state: an existing session with the
+    /// same profile, server and ports is the one the lost attempt created; an extension that already moved
+    /// the expiry is done.
+    /// </para>
+    /// <para>
+    /// A rate-limit 429 means nothing was done: every operation goes back through the <see cref="NacPacer"/>
+    /// shared by all clients of the endpoint and key, which slows everyone down, and is sent again until the
+    /// operation's time runs out. A quota 429 stops at once and blocks the key until the quota resets. The
+    /// policy's timeout bounds each operation as the caller sees it, and answers are read up to
+    /// <see cref="MaxAnswerBytes"/> only.
     /// </para>
     /// </summary>
     public sealed partial class NacClient
