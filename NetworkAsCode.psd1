@@ -10,6 +10,7 @@
     PowerShellVersion    = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('NetworkAsCode.Format.ps1xml')
+    TypesToProcess       = @('NetworkAsCode.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-Nac'
         'Disconnect-Nac'

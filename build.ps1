@@ -6,7 +6,9 @@
     Tasks:
       Build  builds the solution (warnings are errors) and lays out out/NetworkAsCode, importable by path.
       Test   builds, then runs every xunit, Pester and interop (Nokia's TypeScript SDK) test;
-             ends with "Tests: N passed, M failed" and exits non-zero on any failure.
+             ends with "Tests: N passed, M failed" and exits non-zero on any failure. The CAMARA conformance
+             suite runs when the r3.2 files are found ($env:NAC_CAMARA_SPEC_DIR, else ../shared/spec/camara-qod-r3.2);
+             otherwise a "Not run:" line just before the count says so and why.
       Demo   builds, starts the bundled simulator, runs examples/QuickStart.ps1 against it, stops it.
       Package builds, then makes out/packages/NetworkAsCode.<version>.nupkg with PSResourceGet.
       Bench  builds, then runs bench/Invoke-Benchmark.ps1: the module against Invoke-RestMethod, Nokia's
@@ -51,7 +53,7 @@ function Invoke-Build {
     # and everything it needs, loaded in isolation (src/NetworkAsCode/Infrastructure/DependencyLoader.cs).
     $dependencies = Join-Path $ModuleOut 'dependencies'
     New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
-    $beside = 'NetworkAsCode.dll', 'NetworkAsCode.Model.dll', 'NetworkAsCode.Format.ps1xml'
+    $beside = 'NetworkAsCode.dll', 'NetworkAsCode.Model.dll', 'NetworkAsCode.Format.ps1xml', 'NetworkAsCode.Types.ps1xml'
     foreach ($file in Get-ChildItem $publish -File) {
         if ($file.Name -in $beside) { Copy-Item $file.FullName $ModuleOut }
         elseif ($file.Extension -eq '.dll' -and $file.Name -ne 'System.Management.Automation.dll') { Copy-Item $file.FullName $dependencies }
@@ -126,16 +128,49 @@ function Get-TrxCounts {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
 }
 
+# The CAMARA conformance suite is input-driven: it runs the published r3.2 files, which the repository does not hold.
+$ConformanceProject = 'NetworkAsCode.Conformance'
+$CamaraSpecVariable = 'NAC_CAMARA_SPEC_DIR'
+
+function Get-CamaraSpecDirectory {
+    # The folder the conformance suite reads: $env:NAC_CAMARA_SPEC_DIR (a flat folder of the r3.2 files, or a checkout of
+    # camaraproject/QualityOnDemand at tag r3.2), else ../shared/spec/camara-qod-r3.2 beside the repository.
+    # Returns the folder, or the reason there is none.
+    $configured = [Environment]::GetEnvironmentVariable($CamaraSpecVariable)
+    if ($configured) {
+        # A relative path means relative to where build.ps1 was started; the suite reports a wrong folder itself.
+        $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($configured)
+        return [pscustomobject]@{ Path = $full; Reason = $null }
+    }
+    $shared = Join-Path (Split-Path $Root -Parent) 'shared/spec/camara-qod-r3.2'
+    if (Test-Path $shared -PathType Container) { return [pscustomobject]@{ Path = $shared; Reason = $null } }
+    [pscustomobject]@{
+        Path   = $null
+        Reason = "the CAMARA QoD r3.2 files were not found: there is no $shared and $CamaraSpecVariable is not set. " +
+            "To run it, set $CamaraSpecVariable to a checkout of camaraproject/QualityOnDemand at tag r3.2 (or a folder holding its .feature and .yaml files)."
+    }
+}
+
 function Invoke-XunitTests {
-    $total = [pscustomobject]@{ Passed = 0; Failed = 0 }
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; NotRun = @() }
     # The CAMARA conformance run writes its per-feature report (passed, failed, not applicable) here.
     $conformanceSummary = Join-Path $ResultsDir 'conformance-summary.txt'
     $env:NAC_CONFORMANCE_SUMMARY = $conformanceSummary
+    $spec = Get-CamaraSpecDirectory
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Recurse -Filter '*.csproj') {
         Write-Host "== xunit: $($project.BaseName)" -ForegroundColor Cyan
+        if ($project.BaseName -eq $ConformanceProject) {
+            if (-not $spec.Path) {
+                $reason = "the CAMARA conformance suite ($ConformanceProject): $($spec.Reason)"
+                Write-Host "Not run: $reason" -ForegroundColor Yellow
+                $total.NotRun += $reason
+                continue
+            }
+            $env:NAC_CAMARA_SPEC_DIR = $spec.Path
+        }
         $trx = "$($project.BaseName).trx"
         # Every test project is in the solution, which Invoke-Build has just built.
-        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir
+        & dotnet test $project.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $ResultsDir | Out-Host
         $trxPath = Join-Path $ResultsDir $trx
         if (-not (Test-Path $trxPath)) {
             Write-Host "no results from $($project.BaseName): counted as one failure" -ForegroundColor Red
@@ -164,7 +199,7 @@ function Invoke-PesterTests {
     $runner = Join-Path $Root 'tests/pester/Invoke-PesterSuite.ps1'
     Push-Location $Root   # dotnet finds the pinned pwsh through .config/dotnet-tools.json from here
     try {
-        & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary
+        & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleOut -SummaryPath $summary | Out-Host
     } finally {
         Pop-Location
     }
@@ -214,7 +249,11 @@ function Invoke-Test {
     $results = @(Invoke-XunitTests; Invoke-PesterTests; Invoke-InteropTests)
     $passed = ($results | Measure-Object -Property Passed -Sum).Sum
     $failed = ($results | Measure-Object -Property Failed -Sum).Sum
+    $notRun = @($results | Where-Object { $_.PSObject.Properties['NotRun'] } | ForEach-Object NotRun)
     Write-Host ''
+    # A suite without its inputs is neither passed nor failed: say so, and why, just before the count,
+    # so that the command still ends with the one summary line.
+    foreach ($line in $notRun) { Write-Host "Not run: $line" -ForegroundColor Yellow }
     Write-Host "Tests: $passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }

@@ -32,7 +32,7 @@ Describe 'Formatting' {
     }
 
     It 'devices and profiles print as tables' {
-        (New-NacDevice -PhoneNumber +36600000003 -Ipv6Address 2001:db8::3 | Out-String) | Should -Match 'PhoneNumber\s+.*Ipv6Address'
+        (New-NacDevice -PhoneNumber +36600000003 -Ipv6Address 2001:db8::3 | Out-String) | Should -Match 'Identifier\s+Other identifiers\s+-+\s+-+\s+\+36600000003\s+2001:db8::3'
         (Get-NacQosProfile -Name QOS_E -Offline | Out-String -Width 200) | Should -Match 'Name\s+Status\s+.*Description'
     }
 }

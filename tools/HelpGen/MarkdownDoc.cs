@@ -215,14 +215,37 @@ namespace HelpGen
             return result;
         }
 
-        /// <summary>Markdown inline markup to console text: no backticks or bold, links as "text (url)".</summary>
+        private static readonly Regex CodeSpan = new(@"`([^`]+)`", RegexOptions.CultureInvariant);
+        private static readonly Regex Bold = new(@"\*\*([^*\s](?:[^*]*[^*\s])?)\*\*", RegexOptions.CultureInvariant);
+        private static readonly Regex AutoLink = new(@"<(https?://[^>\s]+)>", RegexOptions.CultureInvariant);
+        private static readonly Regex Escaped = new(@"\\([\\`*_{}\[\]()#+\-.!|<>])", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Markdown inline markup to console text: code spans verbatim without their backticks, **bold** without its
+        /// stars, links as "text (url)", &lt;url&gt; as url, backslash escapes resolved. Anything else is kept as written:
+        /// a run of stars such as a masked token (********), or text in angle brackets.
+        /// </summary>
         public static string Inline(string text)
+        {
+            var result = new StringBuilder();
+            int done = 0;
+            foreach (Match code in CodeSpan.Matches(text))
+            {
+                result.Append(Markup(text.Substring(done, code.Index - done)));
+                result.Append(code.Groups[1].Value);
+                done = code.Index + code.Length;
+            }
+            result.Append(Markup(text.Substring(done)));
+            return result.ToString();
+        }
+
+        private static string Markup(string text)
         {
             text = Link.Replace(text, m => m.Groups[2].Value.StartsWith("http", StringComparison.OrdinalIgnoreCase)
                 ? $"{m.Groups[1].Value} ({m.Groups[2].Value})" : m.Groups[1].Value);
-            text = text.Replace("**", "", StringComparison.Ordinal);
-            text = text.Replace("\\|", "|", StringComparison.Ordinal);
-            return text.Replace("`", "", StringComparison.Ordinal);
+            text = AutoLink.Replace(text, "$1");
+            text = Bold.Replace(text, "$1");
+            return Escaped.Replace(text, "$1");
         }
 
         /// <summary>A table row "| a | b |" as "a  b" cells for a paragraph.</summary>

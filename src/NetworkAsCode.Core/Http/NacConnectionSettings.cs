@@ -1,6 +1,6 @@
 using System;
-using System.Net;
 using System.Security;
+using System.Text.RegularExpressions;
 
 namespace NetworkAsCode.Http
 {
@@ -54,28 +54,33 @@ namespace NetworkAsCode.Http
         }
 
         /// <summary>
-        /// Checks a root URL: absolute, http(s), no query; plain http only to a loopback host, so a key
-        /// never crosses a network in clear text. Returns null when valid, else the reason.
+        /// Checks a root URL: absolute, http(s), no credentials, no query; plain http only to a loopback host, so a key
+        /// never crosses a network in clear text. Returns null when valid, else the reason, which never repeats
+        /// credentials written into the URL (user:password@ is shown as ***@).
         /// </summary>
         public static string? CheckBaseUrl(string parameter, string? text, out Uri? url)
         {
             url = null;
+            string shown = WithoutCredentials(text);
             if (!Uri.TryCreate(text, UriKind.Absolute, out var parsed) ||
                 (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp))
-                return $"{parameter} '{text}' is not an absolute http(s) URL (for example https://network-as-code.p-eu.rapidapi.com).";
+                return $"{parameter} '{shown}' is not an absolute http(s) URL (for example https://network-as-code.p-eu.rapidapi.com).";
+            if (!string.IsNullOrEmpty(parsed.UserInfo) || shown != text)
+                return $"{parameter} '{shown}' contains a user name or password (user:password@): credentials are not allowed in the URL, " +
+                       "where they would be shown and logged. Give the root URL without them; the API key goes to Connect-Nac -Token or NAC_TOKEN.";
             if (!string.IsNullOrEmpty(parsed.Query) || !string.IsNullOrEmpty(parsed.Fragment))
-                return $"{parameter} '{text}' must not have a query or fragment: give the root URL only.";
+                return $"{parameter} '{shown}' must not have a query or fragment: give the root URL only.";
             if (parsed.Scheme == Uri.UriSchemeHttp && !IsLoopback(parsed))
-                return $"{parameter} '{text}' uses plain http to a host that is not loopback: use https (http is allowed only to localhost, 127.0.0.0/8 and ::1).";
+                return $"{parameter} '{shown}' uses plain http to a host that is not loopback: use https (http is allowed only to localhost, 127.0.0.0/8 and ::1).";
             url = parsed;
             return null;
         }
 
-        internal static bool IsLoopback(Uri url)
-        {
-            if (url.IsLoopback) return true;
-            string host = url.Host.Trim('[', ']');
-            return IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
-        }
+        private static readonly Regex Credentials = new Regex(@"^(\s*[A-Za-z][A-Za-z0-9+.\-]*://)[^/?#]*@", RegexOptions.CultureInvariant);
+
+        /// <summary>The URL text with anything between "scheme://" and "@" replaced by ***, for messages.</summary>
+        public static string WithoutCredentials(string? text) => text == null ? "" : Credentials.Replace(text, "$1***@");
+
+        internal static bool IsLoopback(Uri url) => NacValidation.IsLoopback(url);
     }
 }

@@ -10,8 +10,9 @@ namespace NetworkAsCode
     {
         public PortRange(int from, int to)
         {
-            NacValidation.Require("From", NacValidation.CheckPort("PortRange.From", from));
-            NacValidation.Require("To", NacValidation.CheckPort("PortRange.To", to));
+            if (NacValidation.CheckPort("From", from) != null || NacValidation.CheckPort("To", to) != null)
+                throw new NacValidationException("PortRange",
+                    $"Port range {from}-{to} is out of range: each port is {NacValidation.MinPort} to {NacValidation.MaxPort}.");
             if (from > to)
                 throw new NacValidationException("PortRange", $"Port range {from}-{to} is reversed: the first port must not be greater than the last.");
             From = from;

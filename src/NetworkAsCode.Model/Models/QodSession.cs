@@ -89,6 +89,8 @@ namespace NetworkAsCode
             CheckPorts("ServicePort", ServicePorts);
             CheckPorts("DevicePort", DevicePorts);
             NacValidation.Require("NotificationUrl", NacValidation.CheckNotificationUrl("NotificationUrl", NotificationUrl));
+            NacValidation.Require("NotificationAuthTokenExpiresAt",
+                NacValidation.CheckFutureTime("NotificationAuthTokenExpiresAt", NotificationAuthTokenExpiresAt, DateTimeOffset.UtcNow));
             if (NotificationAuthToken != null && NotificationUrl == null)
                 throw new NacValidationException("NotificationAuthToken",
                     "NotificationAuthToken needs NotificationUrl: the token is sent with notifications to that URL.");

@@ -112,13 +112,35 @@ namespace NetworkAsCode
                 : $"{parameter} '{value}' is not a session id: use the id the platform returned (a letter or digit, then letters, digits, '.', '_', ':' or '-', at most 128 characters).";
         }
 
+        /// <summary>
+        /// Where the platform sends notifications: an absolute https URL; plain http only to a loopback host
+        /// (localhost, 127.0.0.0/8, ::1), as the platform and the simulator accept.
+        /// </summary>
         public static string? CheckNotificationUrl(string parameter, string? value)
         {
             if (value == null) return null;
-            if (value.Trim() != value || !Uri.TryCreate(value, UriKind.Absolute, out var uri) ||
+            if (value.Trim() != value || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0 ||
                 (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
                 return $"{parameter} '{value}' is not an absolute http(s) URL (for example https://example.com/notifications).";
+            if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
+                return $"{parameter} '{value}' uses plain http to a host that is not loopback: use https (http is accepted only to localhost, 127.0.0.0/8 and ::1).";
             return null;
+        }
+
+        /// <summary>A point in time that must still be ahead, such as when a notification token expires.</summary>
+        public static string? CheckFutureTime(string parameter, DateTimeOffset? value, DateTimeOffset now)
+        {
+            if (value == null || value.Value > now) return null;
+            return $"{parameter} {value.Value.ToString("o", CultureInfo.InvariantCulture)} is in the past: give a time after now " +
+                   $"({now.ToString("o", CultureInfo.InvariantCulture)}), or leave it out to use the session's expected end.";
+        }
+
+        /// <summary>Whether a URL's host is loopback: localhost, 127.0.0.0/8 or ::1.</summary>
+        public static bool IsLoopback(Uri url)
+        {
+            if (url.IsLoopback) return true;
+            string host = url.Host.Trim('[', ']');
+            return IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip);
         }
 
         /// <summary>Throws a <see cref="NacValidationException"/> when <paramref name="error"/> is not null.</summary>

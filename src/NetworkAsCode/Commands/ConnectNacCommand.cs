@@ -18,6 +18,7 @@ namespace NetworkAsCode.Commands
         public SecureString? Token { get; set; }
 
         [Parameter]
+        [ConvertOrExplain(typeof(NacEnvironment), "Environment")]
         public NacEnvironment Environment { get; set; }
 
         /// <summary>The root URL; /quality-on-demand/v1/... is appended. Plain http only to loopback.</summary>
@@ -39,7 +40,7 @@ namespace NetworkAsCode.Commands
             if (BaseUrl != null)
             {
                 string? error = NacConnectionSettings.CheckBaseUrl("BaseUrl", BaseUrl, out var url);
-                if (error != null) ThrowNacError(new NacValidationException("BaseUrl", error), BaseUrl);
+                if (error != null) ThrowNacError(new NacValidationException("BaseUrl", error), NacConnectionSettings.WithoutCredentials(BaseUrl));
                 options.BaseUrl = url;
             }
 

@@ -49,7 +49,7 @@ namespace NetworkAsCode.Commands
                 }
             }
 
-            var patterns = _names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToList();
+            var patterns = _names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
             foreach (string name in order)
             {
                 if (patterns.Count > 0 && !patterns.Any(p => p.IsMatch(name))) continue;

@@ -46,24 +46,57 @@ namespace NetworkAsCode.Commands
             Run<bool>(async cancel => { await operation(cancel).ConfigureAwait(false); return true; });
 
         /// <summary>
-        /// ShouldProcess that cannot hang or crash a job: where PowerShell cannot prompt (pwsh
-        /// -NonInteractive), a needed confirmation stops the cmdlet with a message that says how to proceed.
+        /// ShouldProcess that cannot hang or crash a job: where nobody can answer a prompt (pwsh -NonInteractive,
+        /// or a console whose standard input is redirected: an open pipe, end of file, no terminal), a needed
+        /// confirmation stops the cmdlet with NacConfirmationRequired and a message that says how to proceed.
         /// </summary>
         protected bool ConfirmAction(string target, string action)
         {
+            string? nobodyToAsk = ConfirmationWouldPrompt() ? WhyNobodyCanAnswer() : null;
+            if (nobodyToAsk != null) ThrowConfirmationRequired(target, action, nobodyToAsk, null);
             try
             {
                 return ShouldProcess(target, action);
             }
             catch (PSInvalidOperationException e)
             {
-                string how = MyInvocation.MyCommand.Parameters.ContainsKey("Force") ? "-Force or -Confirm:$false" : "-Confirm:$false";
-                var error = new PSInvalidOperationException(
-                    $"{MyInvocation.MyCommand.Name} needs confirmation to \"{action}\" on \"{target}\", but this PowerShell cannot prompt " +
-                    $"(it is non-interactive). Add {how} to proceed, or -WhatIf to see what would be done.", e);
-                ThrowTerminatingError(new ErrorRecord(error, "NacConfirmationRequired", ErrorCategory.InvalidOperation, target));
+                ThrowConfirmationRequired(target, action, "it is non-interactive", e);
                 return false;
             }
+        }
+
+        private void ThrowConfirmationRequired(string target, string action, string why, Exception? inner)
+        {
+            string how = MyInvocation.MyCommand.Parameters.ContainsKey("Force") ? "-Force or -Confirm:$false" : "-Confirm:$false";
+            var error = new PSInvalidOperationException(
+                $"{MyInvocation.MyCommand.Name} needs confirmation to \"{action}\" on \"{target}\", but this PowerShell cannot prompt " +
+                $"({why}). Add {how} to proceed, or -WhatIf to see what would be done.", inner);
+            ThrowTerminatingError(new ErrorRecord(error, "NacConfirmationRequired", ErrorCategory.InvalidOperation, target));
+        }
+
+        /// <summary>Whether ShouldProcess would ask: -Confirm, or the cmdlet's ConfirmImpact at or above $ConfirmPreference; never under -WhatIf.</summary>
+        private bool ConfirmationWouldPrompt()
+        {
+            if (CommonSwitchInEffect("WhatIf", "WhatIfPreference")) return false;
+            if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
+                return confirm is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(confirm);
+            var impact = (Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium;
+            object? value = SessionState.PSVariable.GetValue("ConfirmPreference");
+            if (value is PSObject wrapped) value = wrapped.BaseObject;
+            if (value is string text && Enum.TryParse(text, true, out ConfirmImpact parsed)) value = parsed;
+            var preference = value is ConfirmImpact p ? p : ConfirmImpact.High;
+            return preference != ConfirmImpact.None && impact >= preference;
+        }
+
+        /// <summary>
+        /// Why a prompt could not be answered, or null when it can. The console host reads answers from standard
+        /// input: redirected (a pipe that never sends, /dev/null, no terminal), a prompt would hang or fail.
+        /// Other hosts (editors, remoting) bring their own UI and are asked as usual.
+        /// </summary>
+        private string? WhyNobodyCanAnswer()
+        {
+            if (Host?.Name != "ConsoleHost") return null;
+            return Console.IsInputRedirected ? "it is non-interactive: its standard input is redirected, not a terminal" : null;
         }
 
         /// <summary>

@@ -39,6 +39,7 @@ namespace NetworkAsCode.Commands
         public int[]? ServicePort { get; set; }
 
         [Parameter]
+        [ConvertOrExplain(typeof(PortRange[]), "ServicePortRange")]
         public PortRange[]? ServicePortRange { get; set; }
 
         [Parameter]
@@ -46,6 +47,7 @@ namespace NetworkAsCode.Commands
         public int[]? DevicePort { get; set; }
 
         [Parameter]
+        [ConvertOrExplain(typeof(PortRange[]), "DevicePortRange")]
         public PortRange[]? DevicePortRange { get; set; }
 
         [Parameter]
@@ -57,6 +59,7 @@ namespace NetworkAsCode.Commands
         public SecureString? NotificationAuthToken { get; set; }
 
         [Parameter]
+        [ValidateNac(NacRule.FutureTime, "NotificationAuthTokenExpiresAt")]
         public DateTimeOffset? NotificationAuthTokenExpiresAt { get; set; }
 
         /// <summary>How many creates may run at once for piped devices. With more than 1, sessions are emitted as they complete, not in input order.</summary>

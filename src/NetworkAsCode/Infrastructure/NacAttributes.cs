@@ -1,5 +1,7 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using System.Security;
 
@@ -19,6 +21,7 @@ namespace NetworkAsCode.Infrastructure
         Extension,
         SessionId,
         NotificationUrl,
+        FutureTime,
     }
 
     /// <summary>
@@ -74,6 +77,7 @@ namespace NetworkAsCode.Infrastructure
                 case NacRule.Extension: return NacValidation.CheckExtension(Parameter, Convert.ToInt64(value));
                 case NacRule.SessionId: return NacValidation.CheckSessionId(Parameter, value as string);
                 case NacRule.NotificationUrl: return NacValidation.CheckNotificationUrl(Parameter, value as string);
+                case NacRule.FutureTime: return NacValidation.CheckFutureTime(Parameter, value as DateTimeOffset?, DateTimeOffset.UtcNow);
                 default: return null;
             }
         }
@@ -118,6 +122,70 @@ namespace NetworkAsCode.Infrastructure
         {
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             return value is string text && string.IsNullOrWhiteSpace(text) ? null : inputData;
+        }
+    }
+
+    /// <summary>
+    /// Converts a parameter's value to the parameter's type (or array of it) before PowerShell would, so that a value
+    /// that cannot be converted, such as a reversed port range or an unknown environment, fails at binding with
+    /// ParameterArgumentTransformationError and a message that states the rule, rather than PowerShell's generic
+    /// CannotConvertArgumentNoMessage. Enum names match case-insensitively and culture-invariantly.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class ConvertOrExplainAttribute : ArgumentTransformationAttribute
+    {
+        public ConvertOrExplainAttribute(Type targetType, string parameter)
+        {
+            TargetType = targetType;
+            Parameter = parameter;
+        }
+
+        public Type TargetType { get; }
+        public string Parameter { get; }
+
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            if (value == null || TargetType.IsInstanceOfType(value)) return inputData;
+            if (!TargetType.IsArray) return ConvertOne(value, TargetType);
+            Type elementType = TargetType.GetElementType()!;
+            var items = new List<object?>();
+            if (value is IEnumerable list && !(value is string))
+                foreach (object? item in list) items.Add(ConvertOne(item, elementType));
+            else
+                items.Add(ConvertOne(value, elementType));
+            var array = Array.CreateInstance(elementType, items.Count);
+            for (int i = 0; i < items.Count; i++) array.SetValue(items[i], i);
+            return array;
+        }
+
+        private object? ConvertOne(object? item, Type type)
+        {
+            object? value = item is PSObject wrapped ? wrapped.BaseObject : item;
+            if (value == null || type.IsInstanceOfType(value)) return value;
+            if (type.IsEnum && value is string name)
+            {
+                foreach (string known in Enum.GetNames(type))
+                    if (string.Equals(known, name.Trim(), StringComparison.OrdinalIgnoreCase)) return Enum.Parse(type, known);
+                throw new ArgumentTransformationMetadataException(
+                    $"{Parameter} '{name}' is not a valid value: use one of {string.Join(", ", Enum.GetNames(type))}.");
+            }
+            try
+            {
+                return LanguagePrimitives.ConvertTo(value, type, CultureInfo.InvariantCulture);
+            }
+            catch (PSInvalidCastException e)
+            {
+                throw new ArgumentTransformationMetadataException(RuleMessage(e) ?? $"{Parameter} '{value}' is not a valid {type.Name}.", e);
+            }
+        }
+
+        /// <summary>The module's own rule text from a failed conversion (a NacValidationException inside), if any.</summary>
+        private static string? RuleMessage(Exception e)
+        {
+            for (Exception? inner = e; inner != null; inner = inner.InnerException)
+                if (inner is NacValidationException rule) return rule.Message;
+            return null;
         }
     }
 }
