@@ -476,18 +476,30 @@ namespace NetworkAsCode.Http
 
             public TimeSpan Remaining => Timeout - Elapsed;
 
-            /// <summary>The deadline, not the caller, ended the operation.</summary>
-            public bool Expired => !User.IsCancellationRequested && Remaining <= TimeSpan.FromMilliseconds(1);
+            /// <summary>The attempt in flight has a limit of its own, shorter than the deadline.</summary>
+            private bool _attemptLimited;
+
+            /// <summary>
+            /// The deadline, not the caller, ended the operation: its time is spent, or the token fired while no
+            /// attempt limit was set (a timer may fire a little before the clock agrees).
+            /// </summary>
+            public bool Expired => !User.IsCancellationRequested &&
+                (Remaining <= TimeSpan.FromMilliseconds(1) || (_deadline.IsCancellationRequested && !_attemptLimited));
 
             /// <summary>Ends the next wait sooner than the deadline: the attempt about to be sent may take only <paramref name="limit"/>.</summary>
-            public void LimitAttempt(TimeSpan limit) => _deadline.CancelAfter(limit);
+            public void LimitAttempt(TimeSpan limit)
+            {
+                _attemptLimited = true;
+                _deadline.CancelAfter(limit);
+            }
 
-            /// <summary>After an attempt: waits are bounded by the deadline again; a token spent by an attempt's limit is replaced.</summary>
+            /// <summary>After a limited attempt: waits are bounded by the deadline again; a token spent by the attempt's limit is replaced.</summary>
             public void EndAttempt()
             {
+                _attemptLimited = false;
                 if (_deadline.IsCancellationRequested)
                 {
-                    if (User.IsCancellationRequested || Expired) return;
+                    if (User.IsCancellationRequested || Remaining <= TimeSpan.FromMilliseconds(1)) return;
                     _deadline.Dispose();
                     _deadline = CancellationTokenSource.CreateLinkedTokenSource(User);
                 }
