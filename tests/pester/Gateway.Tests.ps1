@@ -73,7 +73,8 @@ BeforeAll {
         $server = Start-RawServer -Mode Answer -Response $Response
         try {
             Connect-Nac -Token $Secret -BaseUrl $server.Url
-            Get-NacQodSession -SessionId ([guid]::NewGuid()) -MaxRetry 0 -TimeoutSec $TimeoutSec -ErrorVariable err -ErrorAction SilentlyContinue
+            $err = @()
+            try { Get-NacQodSession -SessionId ([guid]::NewGuid()) -MaxRetry 0 -TimeoutSec $TimeoutSec -ErrorVariable err -ErrorAction SilentlyContinue } catch { $err = @($_) }
             $err | Should -HaveCount 1
             $err[0]
         } finally {
@@ -91,7 +92,12 @@ Describe 'Gateway refusals name the fix' {
         $sim = Start-NacSimulator -RapidApiHost 'nac.right.example' -NoConnect
         try {
             Connect-Nac -Token $Secret -BaseUrl $sim.BaseUrl -RapidApiHost 'nac.wrong.example'
-            $trace = Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue -Verbose -Debug 4>&1 5>&1
+            # A refusal that stops the command may be terminating: catch it as well as collect it.
+            $traceFile = Join-Path $TestDrive 'trace.txt'
+            $err = @()
+            try { Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue -Verbose -Debug *> $traceFile } catch { $err = @($_) }
+            $trace = Get-Content -Raw $traceFile
+            $trace | Should -Match '404 Not Found' -Because 'the trace was captured'
             $err | Should -HaveCount 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NacWrongRapidApiHost,*'
             $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
@@ -116,7 +122,8 @@ Describe 'Gateway refusals name the fix' {
         $sim = Start-NacSimulator -UnsubscribedKey $Secret -NoConnect
         try {
             Connect-Nac -Token $Secret -BaseUrl $sim.BaseUrl
-            Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue
+            $err = @()
+            try { Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue } catch { $err = @($_) }
             $err | Should -HaveCount 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NacNotSubscribed,*'
             $err[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
@@ -134,7 +141,8 @@ Describe 'Gateway refusals name the fix' {
         $sim = Start-NacSimulator -ApiKey (ConvertTo-SecureString 'the-right-key-0011' -AsPlainText -Force) -NoConnect
         try {
             Connect-Nac -Token $Secret -BaseUrl $sim.BaseUrl
-            Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue
+            $err = @()
+            try { Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue } catch { $err = @($_) }
             $err | Should -HaveCount 1
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NacInvalidApiKey,*'
             $err[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
@@ -340,7 +348,8 @@ Describe 'A spent quota stops the command' {
 
             # The next command with this key is refused at once, without a request.
             $refusedBefore = $stats.gateway.quotaExceeded
-            Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue
+            $err = @()
+            try { Get-NacQodSession -SessionId ([guid]::NewGuid()) -ErrorVariable err -ErrorAction SilentlyContinue } catch { $err = @($_) }
             $err[0].FullyQualifiedErrorId | Should -BeLike 'NacQuotaExceeded,*'
             $err[0].Exception.Message | Should -Match 'Not sent'
             (Get-SimulatorStats $sim).gateway.quotaExceeded | Should -Be $refusedBefore
