@@ -18,6 +18,7 @@
         'New-NacDevice'
         'New-NacQodSession'
         'Get-NacQodSession'
+        'Invoke-NacQodSession'
         'Update-NacQodSession'
         'Remove-NacQodSession'
         'Clear-NacQodSession'

@@ -4,7 +4,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Manifest = Import-PowerShellDataFile (Join-Path $ModulePath 'NetworkAsCode.psd1')
     $script:Commands = @(Get-Command -Module NetworkAsCode)
-    $script:Mutating = 'New-NacQodSession', 'Update-NacQodSession', 'Remove-NacQodSession', 'Clear-NacQodSession'
+    $script:Mutating = 'New-NacQodSession', 'Update-NacQodSession', 'Remove-NacQodSession', 'Clear-NacQodSession', 'Invoke-NacQodSession'
     $script:Silent = 'Disconnect-Nac', 'Stop-NacSimulator'   # the only cmdlets that emit nothing
     $script:Common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
 }

@@ -284,14 +284,15 @@ Describe 'Errors from a simulator with faults and a fixed key' {
         $err503[0].CategoryInfo.Category | Should -Be 'ResourceUnavailable'
     }
 
-    It 'extending a session that is not AVAILABLE is a conflict that says why' {
-        $slow = Start-NacSimulator -AvailableDelayMs 60000
+    It 'extending a session that has ended is a conflict that says why' {
+        # (A session still REQUESTED is waited for and then extended: Sessions.Tests.ps1.)
+        $quick = Start-NacSimulator -AvailableDelayMs 0
         try {
-            $session = New-TestDevice | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2
-            $session.Status | Should -Be 'REQUESTED'
+            $session = New-TestDevice | New-NacQodSession -Profile QOS_L -Duration 1 -ServiceIpv4 233.252.0.2
+            (Wait-SessionStatus $session.SessionId -Status UNAVAILABLE).Status | Should -Be 'UNAVAILABLE'
             $session | Update-NacQodSession -ExtendBy 10 -ErrorVariable err -ErrorAction SilentlyContinue
         } finally {
-            $slow | Stop-NacSimulator
+            $quick | Stop-NacSimulator
             Connect-Nac -Token 'simulator-key' -BaseUrl $Sim.BaseUrl
         }
         $err[0].FullyQualifiedErrorId | Should -BeLike 'NacConflict,*'

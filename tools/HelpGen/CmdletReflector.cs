@@ -160,7 +160,8 @@ namespace HelpGen
             if (setOrder.Count == 0) meta.SetNames.Add(CmdletMeta.AllSets);
             else
             {
-                if (meta.DefaultSet != null && setOrder.Remove(meta.DefaultSet)) meta.SetNames.Add(meta.DefaultSet);
+                // A default set that no parameter names still exists (e.g. Get-NacQodSession with no parameter): the shared parameters only.
+                if (meta.DefaultSet != null) { setOrder.Remove(meta.DefaultSet); meta.SetNames.Add(meta.DefaultSet); }
                 meta.SetNames.AddRange(setOrder);
             }
             return meta;

@@ -5,13 +5,14 @@ using NetworkAsCode.Infrastructure;
 
 namespace NetworkAsCode.Commands
 {
-    /// <summary>Gets sessions by id, or every session of a device.</summary>
-    [Cmdlet(VerbsCommon.Get, "NacQodSession")]
+    /// <summary>Gets sessions by id, every session of a device, or (no parameter) every session of the API key.</summary>
+    [Cmdlet(VerbsCommon.Get, "NacQodSession", DefaultParameterSetName = All)]
     [OutputType(typeof(QodSession))]
     public sealed class GetNacQodSessionCommand : NacApiCmdlet
     {
         private const string ById = "ById";
         private const string ByDevice = "ByDevice";
+        private const string All = "All";
 
         [Parameter(Mandatory = true, ParameterSetName = ById, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
@@ -25,6 +26,20 @@ namespace NetworkAsCode.Commands
 
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == All)
+            {
+                // Every session of the application: the way to find sessions whose device nobody remembers.
+                try
+                {
+                    foreach (var session in Run(cancel => Client.ListSessionsAsync(cancel))) WriteSession(session);
+                }
+                catch (NacException e)
+                {
+                    if (e.StopsCommand) ThrowNacError(e, null);
+                    WriteNacError(e, null);
+                }
+                return;
+            }
             if (ParameterSetName == ByDevice)
             {
                 try
@@ -33,6 +48,7 @@ namespace NetworkAsCode.Commands
                 }
                 catch (NacException e)
                 {
+                    if (e.StopsCommand) ThrowNacError(e, Device);
                     WriteNacError(e, Device);
                 }
                 return;
@@ -46,6 +62,8 @@ namespace NetworkAsCode.Commands
                 }
                 catch (NacException e)
                 {
+                    // No later id can succeed (an exhausted quota, a wrong gateway host): one error, nothing more sent.
+                    if (e.StopsCommand) ThrowNacError(e, id);
                     WriteNacError(e, id);
                 }
             }

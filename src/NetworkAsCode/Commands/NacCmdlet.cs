@@ -115,10 +115,39 @@ namespace NetworkAsCode.Commands
         }
 
         /// <summary>Writes a non-terminating error for one item and goes on with the next.</summary>
-        protected void WriteNacError(Exception exception, object? target) => WriteError(NacErrors.From(exception, target));
+        protected void WriteNacError(Exception exception, object? target) => WriteError(ErrorRecordFor(exception, target));
 
         /// <summary>Stops the cmdlet: for failures after which no item can succeed (no token, bad configuration).</summary>
-        protected void ThrowNacError(Exception exception, object? target) => ThrowTerminatingError(NacErrors.From(exception, target));
+        protected void ThrowNacError(Exception exception, object? target) => ThrowTerminatingError(ErrorRecordFor(exception, target));
+
+        /// <summary>
+        /// The ErrorRecord of a failure: the session life-cycle outcomes (the same ErrorIds Wait-NacQodSession
+        /// uses), else the module's mapping in <see cref="NacErrors"/>.
+        /// </summary>
+        private static ErrorRecord ErrorRecordFor(Exception exception, object? target)
+        {
+            switch (exception)
+            {
+                case NacSessionUnavailableException ended:
+                    return Record(ended, "NacSessionEnded", ErrorCategory.InvalidResult, target ?? ended.Session,
+                        $"Check the session with Get-NacQodSession -SessionId {ended.Session.SessionId}; a new create for the same flow deletes it first.");
+                case NacSessionWaitTimeoutException late:
+                    return Record(late, "NacWaitTimeout", ErrorCategory.OperationTimeout, target ?? late.Session,
+                        $"Allow longer with -TimeoutSec, or check the session with Get-NacQodSession -SessionId {late.Session.SessionId}.");
+                default:
+                    return NacErrors.From(exception, target);
+            }
+        }
+
+        private static ErrorRecord Record(Exception e, string id, ErrorCategory category, object? target, string action) =>
+            new ErrorRecord(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = action } };
+
+        /// <summary>Writes the queued trace lines unless the pipeline is stopping (then they are dropped).</summary>
+        internal void FlushTraceIfAllowed()
+        {
+            try { if (!Stopping) FlushTrace(); }
+            catch (PipelineStoppedException) { }
+        }
 
         internal void FlushTrace()
         {
@@ -130,17 +159,41 @@ namespace NetworkAsCode.Commands
         }
 
         /// <summary>
+        /// Writes a warning that must reach the user even while the pipeline stops (Ctrl+C), when
+        /// PowerShell no longer accepts records from the cmdlet: then straight to the host.
+        /// </summary>
+        protected void WarnEvenWhenStopping(string text)
+        {
+            try
+            {
+                WriteWarning(text);
+                return;
+            }
+            catch (PipelineStoppedException) { }
+            try { Host?.UI?.WriteWarningLine(text); }
+            catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException) { }
+        }
+
+        /// <summary>
         /// Runs operations concurrently, at most a given number at a time, reporting each outcome
-        /// on the pipeline thread (where Write* is allowed) as soon as it is known. Ctrl+C cancels them all.
+        /// on the pipeline thread (where Write* is allowed) as soon as it is known. A reporting callback may
+        /// start further items. Ctrl+C cancels them all and ends the command within a second; a failure
+        /// whose exception says it stops the command (<see cref="NacException.StopsCommand"/>) cancels the
+        /// rest and ends the command with one terminating error. Either way <see cref="Stopped"/> hears first.
         /// </summary>
         protected sealed class BoundedWork<TItem, TResult>
         {
+            /// <summary>How long Ctrl+C waits for operations in flight to report, so that the command still ends within a second.</summary>
+            private static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(400);
+
             private readonly NacCmdlet _cmdlet;
             private readonly int _limit;
             private readonly Func<TItem, CancellationToken, Task<TResult>> _operation;
             private readonly Action<TItem, TResult> _succeeded;
             private readonly Action<TItem, Exception> _failed;
             private readonly List<(TItem item, Task<TResult> task)> _running = new List<(TItem, Task<TResult>)>();
+            private readonly Queue<TItem> _pending = new Queue<TItem>();
+            private bool _draining;
 
             public BoundedWork(NacCmdlet cmdlet, int limit, Func<TItem, CancellationToken, Task<TResult>> operation,
                 Action<TItem, TResult> succeeded, Action<TItem, Exception> failed)
@@ -152,24 +205,49 @@ namespace NetworkAsCode.Commands
                 _failed = failed;
             }
 
-            /// <summary>Starts one operation, first waiting for a free slot.</summary>
+            /// <summary>
+            /// Called once when the command stops early (Ctrl+C or a stop-the-command failure), on the pipeline
+            /// thread: the operations that succeeded while it stopped but were not reported, and the items whose
+            /// outcome stays unknown.
+            /// </summary>
+            public Action<IReadOnlyList<(TItem item, TResult result)>, IReadOnlyList<TItem>>? Stopped { get; set; }
+
+            /// <summary>Starts one operation, first waiting for a free slot (when called from a callback, queues it).</summary>
             public void Start(TItem item)
             {
-                while (_running.Count >= _limit) CompleteOne();
-                if (_limit == 1)
-                {
-                    // One at a time means in order, and on this thread: report it before the next item arrives.
-                    _running.Add((item, _operation(item, _cmdlet.CancelToken)));
-                    CompleteOne();
-                    return;
-                }
-                _running.Add((item, Task.Run(() => _operation(item, _cmdlet.CancelToken))));
+                _pending.Enqueue(item);
+                Drain(all: false);
             }
 
-            /// <summary>Waits for everything started.</summary>
-            public void Finish()
+            /// <summary>Waits for everything started, including what callbacks start meanwhile.</summary>
+            public void Finish() => Drain(all: true);
+
+            private void Drain(bool all)
             {
-                while (_running.Count > 0) CompleteOne();
+                if (_draining) return; // a callback's Start: the loop below picks the item up
+                _draining = true;
+                try
+                {
+                    while (_pending.Count > 0 || (all && _running.Count > 0))
+                    {
+                        if (_pending.Count > 0 && _running.Count < _limit)
+                        {
+                            TItem item = _pending.Dequeue();
+                            if (_limit == 1)
+                            {
+                                // One at a time means in order, and on this thread: report it before the next item.
+                                _running.Add((item, _operation(item, _cmdlet.CancelToken)));
+                                CompleteOne();
+                            }
+                            else _running.Add((item, Task.Run(() => _operation(item, _cmdlet.CancelToken))));
+                        }
+                        else CompleteOne();
+                    }
+                }
+                finally
+                {
+                    _draining = false;
+                }
             }
 
             private void CompleteOne()
@@ -181,17 +259,55 @@ namespace NetworkAsCode.Commands
                 }
                 catch (OperationCanceledException)
                 {
-                    // Ctrl+C: the operations see the same token; give them a moment to end, then stop.
-                    try { Task.WaitAll(_running.ConvertAll(r => (Task)r.task).ToArray(), TimeSpan.FromSeconds(2)); }
-                    catch (AggregateException) { }
+                    StopNow();
                     throw new PipelineStoppedException();
                 }
                 var (item, task) = _running[index];
                 _running.RemoveAt(index);
                 _cmdlet.FlushTrace();
-                if (task.Status == TaskStatus.RanToCompletion) _succeeded(item, task.Result);
-                else if (task.IsCanceled && _cmdlet.CancelToken.IsCancellationRequested) throw new PipelineStoppedException();
-                else _failed(item, task.Exception?.GetBaseException() ?? new OperationCanceledException());
+                if (task.Status == TaskStatus.RanToCompletion)
+                {
+                    _succeeded(item, task.Result);
+                    return;
+                }
+                if (task.IsCanceled && _cmdlet.CancelToken.IsCancellationRequested)
+                {
+                    _running.Add((item, task));
+                    StopNow();
+                    throw new PipelineStoppedException();
+                }
+                var error = task.Exception?.GetBaseException() ?? new OperationCanceledException();
+                if (error is NacException stop && stop.StopsCommand)
+                {
+                    // Nothing more can succeed: cancel what is in flight and send nothing more.
+                    _cmdlet._cancel.Cancel();
+                    _pending.Clear();
+                    _running.Add((item, task));
+                    StopNow();
+                    _cmdlet.ThrowNacError(error, item);
+                }
+                _failed(item, error);
+            }
+
+            /// <summary>Gives the operations in flight a moment to end (they see the cancelled token), then tells <see cref="Stopped"/>.</summary>
+            private void StopNow()
+            {
+                var tasks = _running.ConvertAll(r => (Task)r.task).ToArray();
+                try { Task.WaitAll(tasks, StopGrace); }
+                catch (AggregateException) { }
+                var done = new List<(TItem, TResult)>();
+                var unknown = new List<TItem>();
+                foreach (var (item, task) in _running)
+                {
+                    if (task.Status == TaskStatus.RanToCompletion) done.Add((item, task.Result));
+                    else if (!task.IsFaulted) unknown.Add(item); // still running or cancelled: it may or may not have happened
+                }
+                _running.Clear();
+                _pending.Clear();
+                _cmdlet.FlushTraceIfAllowed();
+                var stopped = Stopped;
+                Stopped = null;
+                stopped?.Invoke(done, unknown);
             }
         }
 
@@ -211,7 +327,7 @@ namespace NetworkAsCode.Commands
 
             public void Update(int done, int total, string status)
             {
-                if (DateTime.UtcNow < _next && done < total) return;
+                if (DateTime.UtcNow < _next && (total <= 0 || done < total)) return; // total 0: unknown (a pipeline), so no last update to force
                 _next = DateTime.UtcNow.AddMilliseconds(250);
                 _record.StatusDescription = status;
                 _record.PercentComplete = total > 0 ? Math.Min(100, done * 100 / total) : -1;

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
+using System.Text;
 using System.Security;
 using NetworkAsCode.Completers;
 using NetworkAsCode.Http;
@@ -7,13 +10,18 @@ using NetworkAsCode.Infrastructure;
 
 namespace NetworkAsCode.Commands
 {
-    /// <summary>Creates a QoD session for each device piped in.</summary>
+    /// <summary>
+    /// Creates a QoD session for each device piped in. A network-terminated session of the same flow that
+    /// blocks the create is deleted first; -IfExists says what to do with an active one; -Wait returns each
+    /// session once AVAILABLE. On Ctrl+C, the sessions already created are named in a warning.
+    /// </summary>
     [Cmdlet(VerbsCommon.New, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(QodSession))]
     public sealed class NewNacQodSessionCommand : NacApiCmdlet
     {
         [Parameter(Mandatory = true, ValueFromPipeline = true)]
         [ValidateNotNull]
+        [DeviceArgument]
         public Device Device { get; set; } = null!;
 
         [Parameter(Mandatory = true)]
@@ -67,7 +75,16 @@ namespace NetworkAsCode.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 1;
 
+        /// <summary>Return each session only once AVAILABLE (within -TimeoutSec); a session that becomes UNAVAILABLE instead fails with its reason.</summary>
+        [Parameter]
+        public SwitchParameter Wait { get; set; }
+
+        /// <summary>When the device already has an active session with the same profile, server and ports: Fail (default), Reuse or Replace.</summary>
+        [Parameter]
+        public SessionConflictAction IfExists { get; set; } = SessionConflictAction.Fail;
+
         private BoundedWork<QodSessionRequest, QodSession>? _work;
+        private readonly List<QodSession> _created = new List<QodSession>();
         private Progress? _progress;
         private int _started;
         private int _finished;
@@ -76,15 +93,42 @@ namespace NetworkAsCode.Commands
         {
             base.BeginProcessing();
             _progress = new Progress(this, 0x4E4144, "Creating QoD sessions");
+            var flows = new QodSessionFlows(Client);
+            var options = new SessionCreateOptions { IfExists = IfExists, WaitUntilAvailable = Wait, WaitLimit = Client.RetryPolicy.Timeout };
             _work = new BoundedWork<QodSessionRequest, QodSession>(this, ThrottleLimit,
-                (request, cancel) => Client.CreateSessionAsync(request, cancel),
-                (_, session) => { WriteSession(session); Finished(); },
+                (request, cancel) => flows.CreateAsync(request, options, cancel),
+                (_, session) => { _created.Add(session); WriteSession(session); Finished(); },
                 (request, error) =>
                 {
                     if (error is NacException || error is NacValidationException) WriteNacError(error, request.Device);
                     else throw error;
                     Finished();
                 });
+            _work.Stopped = (done, unknown) =>
+            {
+                foreach (var (_, session) in done) _created.Add(session);
+                WarnCreatedBeforeStop(_created, unknown.Select(r => r.Device));
+            };
+        }
+
+        /// <summary>Stopped early (Ctrl+C, quota): the sessions that exist because of this command must not be orphaned silently.</summary>
+        private void WarnCreatedBeforeStop(IReadOnlyCollection<QodSession> created, IEnumerable<Device> unknown)
+        {
+            var text = new StringBuilder();
+            if (created.Count > 0)
+            {
+                text.Append($"Stopped after creating {created.Count} QoD session(s) that still exist: ");
+                text.Append(string.Join(", ", created.Select(s => $"{s.SessionId} ({s.Device})")));
+                text.Append($". Remove them with Remove-NacQodSession -SessionId {string.Join(",", created.Select(s => s.SessionId))}.");
+            }
+            var pending = unknown.ToList();
+            if (pending.Count > 0)
+            {
+                if (text.Length > 0) text.Append(' ');
+                text.Append($"{pending.Count} create(s) were in flight and may have created sessions for: {string.Join(", ", pending)}; " +
+                            "Get-NacQodSession lists every session of the API key.");
+            }
+            if (text.Length > 0) WarnEvenWhenStopping(text.ToString());
         }
 
         protected override void EndProcessing()
