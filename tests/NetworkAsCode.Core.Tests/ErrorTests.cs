@@ -24,7 +24,7 @@ namespace NetworkAsCode.Core.Tests
         {
             using var h = new Harness();
             h.Reply(status, body, mediaType, configure);
-            var e = await Assert.ThrowsAsync<NacApiException>(() => h.Client.CreateSessionAsync(Request(), CancellationToken.None));
+            var e = await Assert.ThrowsAnyAsync<NacApiException>(() => h.Client.CreateSessionAsync(Request(), CancellationToken.None));
             return (e, h.Single());
         }
 
@@ -92,29 +92,39 @@ namespace NetworkAsCode.Core.Tests
         [Fact]
         public async Task The_gateway_message_body_is_the_message()
         {
-            var (e, sent) = await CreateFailing(HttpStatusCode.Forbidden, "{\"message\":\"Invalid API key.\"}");
-            AssertCommon(e, sent, 403);
+            var (e, sent) = await CreateFailing((HttpStatusCode)429, "{\"message\":\"You have exceeded the rate limit per second for your plan, BASIC, by the API provider\"}");
+            AssertCommon(e, sent, 429);
             Assert.Null(e.Code);
-            Assert.Equal("Invalid API key.", e.ServerMessage);
-            Assert.Contains("Invalid API key", e.Message);
+            Assert.Equal("You have exceeded the rate limit per second for your plan, BASIC, by the API provider", e.ServerMessage);
+            Assert.Contains("exceeded the rate limit per second", e.Message);
+        }
+
+        // A body that is not JSON is not the API speaking: the error says so (GatewayErrorTests has the rest).
+        private static async Task<(NacProtocolException error, CapturedRequest sent)> CreateAnsweredWithText(HttpStatusCode status, string body, string mediaType)
+        {
+            using var h = new Harness();
+            h.Reply(status, body, mediaType);
+            var e = await Assert.ThrowsAsync<NacProtocolException>(() => h.Client.CreateSessionAsync(Request(), CancellationToken.None));
+            return (e, h.Single());
         }
 
         [Fact]
-        public async Task A_plain_text_body_is_the_message()
+        public async Task A_plain_text_body_is_quoted_in_the_message()
         {
-            var (e, sent) = await CreateFailing(HttpStatusCode.BadGateway, "upstream connect error", "text/plain");
-            AssertCommon(e, sent, 502);
-            Assert.Null(e.Code);
-            Assert.Equal("upstream connect error", e.ServerMessage);
+            var (e, sent) = await CreateAnsweredWithText(HttpStatusCode.BadGateway, "upstream connect error", "text/plain");
+            Assert.Equal(NacProtocolFault.NotJson, e.Fault);
+            Assert.Equal(502, e.StatusCode);
             Assert.Contains("upstream connect error", e.Message);
+            Assert.Contains("text/plain", e.Message);
+            Assert.Contains(sent.Header("x-correlator"), e.Message);
         }
 
         [Fact]
         public async Task A_long_html_body_is_shortened()
         {
             string html = "<html>" + new string('x', 5000) + "</html>";
-            var (e, sent) = await CreateFailing(HttpStatusCode.ServiceUnavailable, html, "text/html");
-            AssertCommon(e, sent, 503);
+            var (e, _) = await CreateAnsweredWithText(HttpStatusCode.ServiceUnavailable, html, "text/html");
+            Assert.Equal(503, e.StatusCode);
             Assert.True(e.Message.Length < 1000, "message of " + e.Message.Length + " characters");
         }
 
@@ -205,8 +215,8 @@ namespace NetworkAsCode.Core.Tests
         {
             using var h = new Harness();
             h.Reply((HttpStatusCode)status, body);
-            var e = await Assert.ThrowsAsync<NacApiException>(() => h.Client.GetSessionsAsync(Device.Create(phoneNumber: Fixtures.Phone), CancellationToken.None));
-            Assert.Equal(status, e.StatusCode);
+            var e = await Assert.ThrowsAnyAsync<NacException>(() => h.Client.GetSessionsAsync(Device.Create(phoneNumber: Fixtures.Phone), CancellationToken.None));
+            Assert.Equal(status, e is NacGatewayException gateway ? gateway.StatusCode : Assert.IsAssignableFrom<NacApiException>(e).StatusCode);
         }
 
         [Fact]
@@ -232,8 +242,11 @@ namespace NetworkAsCode.Core.Tests
         {
             using var h = new Harness();
             h.Reply(HttpStatusCode.Found, null, configure: r => r.Headers.Location = new Uri("https://elsewhere.example/"));
-            var e = await Assert.ThrowsAsync<NacApiException>(() => h.Client.DeleteSessionAsync(Bodies.SessionId, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<NacProtocolException>(() => h.Client.DeleteSessionAsync(Bodies.SessionId, CancellationToken.None));
+            Assert.Equal(NacProtocolFault.Redirect, e.Fault);
             Assert.Equal(302, e.StatusCode);
+            Assert.Equal("https://elsewhere.example/", e.Location);
+            Assert.Contains("https://elsewhere.example/", e.Message);
         }
 
         [Fact]

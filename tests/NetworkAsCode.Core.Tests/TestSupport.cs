@@ -68,6 +68,8 @@ namespace NetworkAsCode.Core.Tests
             // These tests look at one request and its one answer: retries are switched off here and pinned
             // by RetryTests and ReconcileTests.
             Client.RetryPolicy = new NacRetryPolicy(0, Client.Timeout);
+            // A pacer of its own: no test's rate limits or quota slow or block another's.
+            Client.Pacer = new NacPacer();
         }
 
         public MockHttpMessageHandler Mock { get; }

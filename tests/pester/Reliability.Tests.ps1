@@ -30,7 +30,7 @@ Describe 'Faults on the wire: nothing lost, nothing duplicated' {
             $session = $trace | Where-Object { $_ -is [NetworkAsCode.QodSession] }
             $ids = 1..6 | ForEach-Object { (Get-NacQodSession -SessionId $session.SessionId -Verbose 4>&1) } |
                 Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
-            ($ids -match 'HTTP 429.*retry 1 of 3') | Should -Not -BeNullOrEmpty
+            ($ids -match 'HTTP 429.*rate limit.*retry 1 ') | Should -Not -BeNullOrEmpty
             (Get-SimulatorStats $sim).throttled | Should -BeGreaterThan 0
             (Get-SimulatorStats $sim).sessionsCreated | Should -Be 1
         } finally {

@@ -3,9 +3,11 @@ using System;
 namespace NetworkAsCode.Http
 {
     /// <summary>
-    /// How hard to try: retries of operations that are safe to repeat (get, retrieve, delete) on 429,
-    /// 502, 503, 504 and transient connection failures; for create and extend only the checks that never
-    /// duplicate (see <see cref="NacClient"/>). Bounded in count, in each wait and in each attempt's time.
+    /// How hard to try: retries of operations that are safe to repeat (get, retrieve, delete) on 502, 503,
+    /// 504 and transient connection failures; for create and extend only the checks that never duplicate
+    /// (see <see cref="NacClient"/>). Rate-limit 429s are retried for every operation through the shared
+    /// <see cref="NacPacer"/> and do not count here. Bounded in count, in each wait, and by the time one
+    /// operation may take.
     /// </summary>
     public sealed class NacRetryPolicy
     {
@@ -24,16 +26,16 @@ namespace NetworkAsCode.Http
 
         public static NacRetryPolicy Default { get; } = new NacRetryPolicy(DefaultMaxRetries, TimeSpan.FromSeconds(DefaultTimeoutSec));
 
-        /// <summary>Retries after the first attempt; 0 turns retrying off.</summary>
+        /// <summary>Retries after the first attempt for failures other than rate limits; 0 turns every retry off, rate limits included.</summary>
         public int MaxRetries { get; }
 
-        /// <summary>How long one attempt may take before it fails as timed out.</summary>
+        /// <summary>How long one operation may take, every attempt, wait and back-off included, before it fails as timed out.</summary>
         public TimeSpan Timeout { get; }
 
         /// <summary>The first back-off wait; doubled each retry, with jitter.</summary>
         public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-        /// <summary>The longest single wait. A Retry-After longer than this is not waited for: the error is reported instead.</summary>
+        /// <summary>The longest single wait. A Retry-After longer than this (or than the time left) is not waited for: the error is reported instead.</summary>
         public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>

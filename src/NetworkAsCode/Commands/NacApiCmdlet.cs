@@ -16,12 +16,15 @@ namespace NetworkAsCode.Commands
         [ValidateRange(0, 10)]
         public int? MaxRetry { get; set; }
 
-        /// <summary>Seconds one request may take. Default: NAC_TIMEOUT_SEC, else 30. (Wait-NacQodSession: the whole wait.)</summary>
+        /// <summary>
+        /// Seconds one operation may take, its retries, rate-limit waits and back-offs included. Default:
+        /// NAC_TIMEOUT_SEC, else 30. (Wait-NacQodSession: the whole wait.)
+        /// </summary>
         [Parameter]
         [ValidateRange(1, 86400)]
         public int? TimeoutSec { get; set; }
 
-        /// <summary>The per-request timeout; null for NAC_TIMEOUT_SEC, else 30.</summary>
+        /// <summary>The time limit of each operation; null for NAC_TIMEOUT_SEC, else 30.</summary>
         protected virtual int? RequestTimeoutSec => TimeoutSec;
 
         internal NacClient Client => _client ?? throw new InvalidOperationException("BeginProcessing has not run.");

@@ -29,20 +29,55 @@ namespace NetworkAsCode.Infrastructure
                     id = "NacConfigurationInvalid"; category = ErrorCategory.InvalidArgument;
                     action = $"Correct or remove {config.Setting} (Get-NacContext shows the settings in effect).";
                     break;
+                case NacQuotaExceededException quota:
+                    id = "NacQuotaExceeded"; category = ErrorCategory.QuotaExceeded;
+                    action = (quota.ResetsAt == null
+                        ? $"The {quota.Quota} quota of the key's plan is spent: wait until it resets"
+                        : $"The {quota.Quota} quota of the key's plan is spent: run again after {quota.ResetsAt.Value.ToLocalTime():yyyy-MM-dd HH:mm:ss zzz}") +
+                        ", or upgrade the plan on the RapidAPI / NaC dashboard. Retrying sooner cannot succeed.";
+                    break;
+                case NacGatewayException gateway when gateway.Fault == NacGatewayFault.WrongRapidApiHost:
+                    id = "NacWrongRapidApiHost"; category = ErrorCategory.InvalidArgument;
+                    action = "Set the X-RapidAPI-Host with Connect-Nac -RapidApiHost <host> (or pick the right -Environment), copying the host from the " +
+                        "code snippet of the Network as Code API on the RapidAPI / NaC dashboard; Get-NacContext shows the one in use.";
+                    break;
+                case NacGatewayException gateway when gateway.Fault == NacGatewayFault.NotSubscribed:
+                    id = "NacNotSubscribed"; category = ErrorCategory.PermissionDenied;
+                    action = "Subscribe the key's application to the Network as Code API (choose a plan on the RapidAPI / NaC dashboard), or connect with a subscribed key.";
+                    break;
+                case NacGatewayException _:
+                    id = "NacInvalidApiKey"; category = ErrorCategory.AuthenticationError;
+                    action = "Copy the API key again from the RapidAPI / NaC dashboard and run Connect-Nac -Token <key> (or set NAC_TOKEN in the job's environment).";
+                    break;
                 case NacApiException api:
                     (id, category, action) = FromStatus(api);
                     break;
                 case NacConnectionException connection when connection.IsTimeout:
                     id = "NacTimeout"; category = ErrorCategory.OperationTimeout;
-                    action = "Try again later or raise -TimeoutSec; check the session's state before creating it again.";
+                    action = "Try again later or raise -TimeoutSec (or NAC_TIMEOUT_SEC): it bounds each operation, retries and waits included. " +
+                        "Check the session's state (Get-NacQodSession) before creating it again.";
                     break;
                 case NacConnectionException _:
                     id = "NacConnectionFailed"; category = ErrorCategory.ConnectionError;
                     action = "Check the base URL (Get-NacContext), the network and the proxy settings.";
                     break;
+                case NacProtocolException protocol when protocol.Fault == NacProtocolFault.Redirect:
+                    id = "NacRedirected"; category = ErrorCategory.ProtocolError;
+                    action = $"The server redirected to '{protocol.Location}', which is not followed: if that is the API's address, use it with Connect-Nac -BaseUrl; " +
+                        "otherwise check the base URL (Get-NacContext) and the proxy.";
+                    break;
+                case NacProtocolException protocol when protocol.Fault == NacProtocolFault.NotJson:
+                    id = "NacAnswerNotJson"; category = ErrorCategory.ProtocolError;
+                    action = "Something other than the QoD API answered (a proxy, a captive portal, a wrong base URL): check Get-NacContext's BaseUrl, " +
+                        "the proxy settings (HTTPS_PROXY) and that the network needs no sign-in page.";
+                    break;
+                case NacProtocolException protocol when protocol.Fault == NacProtocolFault.TooLarge:
+                    id = "NacAnswerTooLarge"; category = ErrorCategory.LimitsExceeded;
+                    action = "The answer was larger than the client reads (NacClient.DefaultMaxAnswerBytes); check the base URL, or list fewer sessions at a time (Get-NacQodSession -Device).";
+                    break;
                 case NacProtocolException _:
                     id = "NacProtocolError"; category = ErrorCategory.ProtocolError;
-                    action = "The server's answer was not a QoD API answer; check the base URL.";
+                    action = "The server's answer was not a QoD API answer; check the base URL. After a create, list the sessions (Get-NacQodSession) before creating it again.";
                     break;
                 default:
                     id = "NacUnexpectedError"; category = ErrorCategory.NotSpecified;
@@ -56,7 +91,8 @@ namespace NetworkAsCode.Infrastructure
         private static (string, ErrorCategory, string) FromStatus(NacApiException e)
         {
             int status = e.StatusCode;
-            if (status == 401) return ("NacUnauthenticated", ErrorCategory.AuthenticationError, "Check the API token (Connect-Nac -Token, or NAC_TOKEN).");
+            if (status == 401) return ("NacUnauthenticated", ErrorCategory.AuthenticationError,
+                "The request had no valid API key: run Connect-Nac -Token <key> with the key from the RapidAPI / NaC dashboard, or set NAC_TOKEN in the job's environment.");
             if (status == 403) return ("NacPermissionDenied", ErrorCategory.PermissionDenied, "Check that the token is valid and subscribed to the QoD API in this environment.");
             if (status == 404)
                 return e.Code == "IDENTIFIER_NOT_FOUND"
@@ -67,7 +103,8 @@ namespace NetworkAsCode.Infrastructure
                     ? "Only an AVAILABLE session can be extended: check its Status."
                     : "A session of this device already covers these flows: remove it first, or use other ports or addresses.");
             if (status == 400 || status == 422) return ("NacInvalidRequest", ErrorCategory.InvalidArgument, "The platform refused the request's content: see the code and message.");
-            if (status == 429) return ("NacThrottled", ErrorCategory.LimitsExceeded, "Too many requests: wait and try again.");
+            if (status == 429) return ("NacThrottled", ErrorCategory.LimitsExceeded,
+                "Rate-limited until the operation's time ran out: raise -TimeoutSec (NAC_TIMEOUT_SEC) or lower -ThrottleLimit, or try again later.");
             if (status >= 500) return ("NacServiceError", ErrorCategory.ResourceUnavailable, "The platform failed: try again later.");
             return ("NacApiError", ErrorCategory.NotSpecified, "See the HTTP status and message.");
         }
