@@ -89,7 +89,8 @@ function Write-Manifest {
     param([string] $Path)
     $text = Get-Content -Raw (Join-Path $Root 'NetworkAsCode.psd1')
     $text = $text -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$(Get-Version)'"
-    $notes = (Get-ReleaseNotes) -replace "'", "''"
+    # Quotes doubled for the psd1 string; $ doubled because -replace reads $_, $1, $' in its replacement.
+    $notes = ((Get-ReleaseNotes) -replace "'", "''").Replace('$', '$$')
     $text = $text -replace "ReleaseNotes\s*=\s*'[^']*'", "ReleaseNotes = '$notes'"
     Set-Content -Path $Path -Value $text -Encoding utf8
     $null = Test-ModuleManifest -Path $Path -ErrorAction Stop

@@ -10,7 +10,7 @@ using System.Runtime.Loader;
 namespace NetworkAsCode.Infrastructure
 {
     /// <summary>
-    /// Loads the HTTP core and its dependencies (Microsoft.Extensions.*, Polly) from the module's
+    /// Loads the HTTP core and its dependencies (Microsoft.Extensions.*) from the module's
     /// <c>dependencies</c> folder in isolation, so another module's versions of the same assemblies
     /// neither break us nor are broken by us. On PowerShell 7 they go into a private
     /// AssemblyLoadContext; on Windows PowerShell 5.1 an AssemblyResolve hook finds them (5.1 has one
