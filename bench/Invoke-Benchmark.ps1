@@ -14,8 +14,10 @@
       connections TCP connections each client opened to the simulator (ss -tan before and after the run);
       bulk        Clear-NacQodSession of 200 sessions of one device, and 200 devices piped into
                   New-NacQodSession, with the simulator at --latency-ms 50;
+      rate limit  300 creates then removes through the simulator's gateway at 40 requests/s, burst 10, with
+                  -ThrottleLimit 1, 16 and 32, without and with Retry-After: 1 (bench/Measure-RateLimitedBulk.ps1);
       memory      working set of the pwsh process before and after import and after 1,000 operations;
-      targets     the ratios named by issue 7, from this same run, each met or not met.
+      targets     the ratios named by issues 7 and 10, from this same run, each met or not met.
     Writes <OutDir>/results.json (machine, commands, raw samples, medians) and <OutDir>/benchmarks.md.
     Every measured client runs in its own fresh process; the simulator is its own process on 127.0.0.1.
 .PARAMETER ModulePath
@@ -413,8 +415,15 @@ try {
     $Harness.Dispose()
 }
 
+# ---- bulk behind the gateway's rate limit (issue 10): its own script, its own simulators ------------------
+Wait-Idle 'RateLimited'
+Write-Step 'Bulk behind a rate limit: 300 creates and removes at 40 requests/s (burst 10)'
+$rateScript = Join-Path $BenchDir 'Measure-RateLimitedBulk.ps1'
+$Commands.Add("dotnet pwsh ./bench/Measure-RateLimitedBulk.ps1 -ModulePath <module> -OutDir <out>")
+$RateLimited = & $rateScript -ModulePath $ModulePath -OutDir $OutDir
+
 # ---------------------------------------------------------------------------------------------------------
-# targets (issue 7), from this run
+# targets (issues 7 and 10), from this run
 
 $mod = $PerOp.module.medianPerOpMs
 $floorSum = $PerOp.httpclient.medianPerOpMs + $PerOp.'cmdlet-floor'.medianPerOpMs
@@ -429,6 +438,14 @@ $Targets = @(
     [ordered]@{ target = 'One pooled connection per endpoint in a sequential loop'; measured = "$($PerOp.module.tcpConnections) connection(s) for $($PerOp.module.httpRequests) requests"; limit = '1'; met = $PerOp.module.tcpConnections -eq 1 }
     [ordered]@{ target = "Clear-NacQodSession of $($P.BulkCount) sessions at $($P.BulkLatencyMs) ms latency under 1 s, every item removed, no error"; measured = ('{0:N0} ms (-ThrottleLimit: {1}; clean: {2})' -f $clear.medianMs, $clear.hasThrottleLimit, $clearClean); limit = '1000 ms'; met = ($clear.medianMs -lt 1000) -and $clearClean -and $clear.hasThrottleLimit }
     [ordered]@{ target = "Bulk creation from a pipeline offers bounded concurrency (-ThrottleLimit, more than one in flight)"; measured = ('{0:N0} ms, effective concurrency {1:N1} (-ThrottleLimit: {2})' -f $create.medianMs, $create.effectiveConcurrency, $create.hasThrottleLimit); limit = '-ThrottleLimit and > 2 in flight'; met = $create.hasThrottleLimit -and $create.effectiveConcurrency -gt 2 }
+    foreach ($run in $RateLimited.runs) {
+        $ra = if ($null -eq $run.retryAfter) { 'no Retry-After' } else { "Retry-After: $($run.retryAfter)" }
+        $clean = $run.createErrors -eq 0 -and $run.removeErrors -eq 0 -and $run.distinct -eq $run.count -and $run.sessionsLeft -eq 0
+        $worst = [math]::Max($run.createRatio, $run.removeRatio)
+        [ordered]@{ target = "$($run.count) creates then removes at $($RateLimited.rate)/s (burst $($RateLimited.burst)), $ra, -ThrottleLimit $($run.throttleLimit): 0 failed items, at most 1.3x the time the rate allows"
+            measured = ('create {0:N2}x, remove {1:N2}x of {2:N0} ms; {3} distinct, {4}+{5} errors, {6} left, {7} 429s' -f $run.createRatio, $run.removeRatio, $run.idealMs, $run.distinct, $run.createErrors, $run.removeErrors, $run.sessionsLeft, $run.rateLimited429)
+            limit = '1.30x, 0 failed'; met = $clean -and $worst -le 1.3 }
+    }
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -465,7 +482,7 @@ $other = @(
     [pscustomobject]@{ Measurement = "Working set growth: $($Memory.module.operations) ops, module / Invoke-RestMethod"; Value = '{0:N1} MiB / {1:N1} MiB' -f $Memory.module.opsGrowthMiB, $Memory.irm.opsGrowthMiB }
 )
 $other | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
-Write-Host 'Targets (issue 7):'
+Write-Host 'Targets (issues 7 and 10):'
 $Targets | ForEach-Object { [pscustomobject]@{ Target = $_.target; Measured = $_.measured; Limit = $_.limit; Result = if ($_.met) { 'met' } else { 'NOT MET' } } } |
     Format-Table -AutoSize -Wrap | Out-String -Width 220 | Write-Host
 
@@ -473,12 +490,13 @@ $Results = [ordered]@{
     generatedAt = $Started.ToUniversalTime().ToString('o'); mode = if ($Quick) { 'quick' } else { 'full' }; elapsedSeconds = [int]$Elapsed.TotalSeconds
     machine = $Machine; phaseLoad = $PhaseLoad; modulePath = $ModulePath; simulatorPath = $SimulatorPath; parameters = $P
     commands = $Commands
-    import = $Import; firstCall = $FirstCall; perOperation = $PerOp; memory = $Memory; bulk = $Bulk; targets = $Targets
+    import = $Import; firstCall = $FirstCall; perOperation = $PerOp; memory = $Memory; bulk = $Bulk; rateLimited = $RateLimited; targets = $Targets
     notes = @(
         'Per operation = sample time / (3 x rounds); each round is create, get, delete of a session of its own device; median over samples.'
         'Floor 2 is Write-Output -InputObject called 4 times per round, each result assigned: the module loop calls 4 binary cmdlets per round (New-NacDevice, New-NacQodSession, Get-NacQodSession, Remove-NacQodSession), each binding named parameters and assigning its output.'
         'TCP connections: client-side ports of rows to/from the simulator port in `ss -Htan` (any state, TIME-WAIT included) after the run and not before it.'
         'Bulk: setup (sessions for Clear) is made concurrently by a plain HttpClient and is not measured; each bulk process first warms up with one create and one clear.'
+        'Rate-limited bulk (bench/Measure-RateLimitedBulk.ps1): the simulator''s gateway at --rate-limit 40 --rate-burst 10, a fresh key and a fresh pwsh per run; the ideal is (count - burst) / rate per phase; times include no warm-up.'
     )
 }
 $jsonPath = Join-Path $OutDir 'results.json'
@@ -524,7 +542,7 @@ Add-Md ''
 $loadedList = ($FirstCall.assembliesLoaded | ForEach-Object { '`' + $_ + '`' }) -join ', '
 Add-Md "Assemblies of interest loaded after the first round: $loadedList."
 Add-Md ''
-Add-Md '## Targets (issue 7)'
+Add-Md '## Targets (issues 7 and 10)'
 Add-Md ''
 Add-Md '| Target | Measured | Limit | Result |'
 Add-Md '|---|---|---|---|'
