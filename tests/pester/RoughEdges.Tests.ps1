@@ -160,6 +160,8 @@ Describe 'Input the module checks locally' {
             ErrorId = 'ParameterArgumentTransformationError'; Parameter = 'DevicePortRange'; Rule = '0 to 65535' }
         @{ Case = 'one bad range among good ones'; Command = { $Device | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2 -DevicePortRange 80-90, 100-99 }
             ErrorId = 'ParameterArgumentTransformationError'; Parameter = 'DevicePortRange'; Rule = 'reversed' }
+        @{ Case = 'reversed service port range of Invoke-NacQodSession'; Command = { Invoke-NacQodSession -Device $Device -Profile QOS_L -Duration 60 -ServiceIpv4 233.252.0.2 -ServicePortRange 443-80 { 'never runs' } }
+            ErrorId = 'ParameterArgumentTransformationError'; Parameter = 'ServicePortRange'; Rule = 'reversed' }
         @{ Case = 'unknown environment'; Command = { Connect-Nac -Token t -Environment Foo }
             ErrorId = 'ParameterArgumentTransformationError'; Parameter = 'Environment'; Rule = 'Prod, Staging, Dev' }
     ) {

@@ -17,47 +17,10 @@ namespace NetworkAsCode.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(object))]
-    public sealed class InvokeNacQodSessionCommand : NacApiCmdlet
+    public sealed class InvokeNacQodSessionCommand : NacSessionRequestCmdlet
     {
         /// <summary>How long the final delete may take after Ctrl+C or a failure, before a warning names the session instead.</summary>
         private static readonly TimeSpan CleanupLimit = TimeSpan.FromSeconds(3);
-
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        [DeviceArgument]
-        public Device Device { get; set; } = null!;
-
-        [Parameter(Mandatory = true)]
-        [ArgumentCompleter(typeof(QosProfileCompleter))]
-        [ValidateNac(NacRule.Profile, "Profile")]
-        public string Profile { get; set; } = "";
-
-        /// <summary>Seconds the session is created for, 1 to 86400; also the length of each extension while the block runs.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNac(NacRule.Duration, "Duration")]
-        public int Duration { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.ServiceIpv4, "ServiceIpv4")]
-        public string? ServiceIpv4 { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.ServiceIpv6, "ServiceIpv6")]
-        public string? ServiceIpv6 { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.Port, "ServicePort")]
-        public int[]? ServicePort { get; set; }
-
-        [Parameter]
-        public PortRange[]? ServicePortRange { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.Port, "DevicePort")]
-        public int[]? DevicePort { get; set; }
-
-        [Parameter]
-        public PortRange[]? DevicePortRange { get; set; }
 
         /// <summary>What to run while the session is AVAILABLE; the session is $_ in it.</summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -83,13 +46,7 @@ namespace NetworkAsCode.Commands
             {
                 if (MaxDuration.HasValue && MaxDuration.Value < Duration)
                     throw new NacValidationException("MaxDuration", $"MaxDuration {MaxDuration.Value} is shorter than Duration {Duration}: it is the longest the session may last in all, so at least Duration.");
-                request = new QodSessionRequest(Device, Profile, Duration)
-                {
-                    ServiceIpv4 = string.IsNullOrEmpty(ServiceIpv4) ? null : ServiceIpv4,
-                    ServiceIpv6 = string.IsNullOrEmpty(ServiceIpv6) ? null : ServiceIpv6,
-                    ServicePorts = PortsSpec.From("ServicePort", ServicePort, ServicePortRange),
-                    DevicePorts = PortsSpec.From("DevicePort", DevicePort, DevicePortRange),
-                };
+                request = NewRequest();
                 request.Validate();
             }
             catch (NacValidationException e)

@@ -17,47 +17,8 @@ namespace NetworkAsCode.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(QodSession))]
-    public sealed class NewNacQodSessionCommand : NacApiCmdlet
+    public sealed class NewNacQodSessionCommand : NacSessionRequestCmdlet
     {
-        [Parameter(Mandatory = true, ValueFromPipeline = true)]
-        [ValidateNotNull]
-        [DeviceArgument]
-        public Device Device { get; set; } = null!;
-
-        [Parameter(Mandatory = true)]
-        [ArgumentCompleter(typeof(QosProfileCompleter))]
-        [ValidateNac(NacRule.Profile, "Profile")]
-        public string Profile { get; set; } = "";
-
-        /// <summary>Seconds, 1 to 86400.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNac(NacRule.Duration, "Duration")]
-        public int Duration { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.ServiceIpv4, "ServiceIpv4")]
-        public string? ServiceIpv4 { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.ServiceIpv6, "ServiceIpv6")]
-        public string? ServiceIpv6 { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.Port, "ServicePort")]
-        public int[]? ServicePort { get; set; }
-
-        [Parameter]
-        [ConvertOrExplain(typeof(PortRange[]), "ServicePortRange")]
-        public PortRange[]? ServicePortRange { get; set; }
-
-        [Parameter]
-        [ValidateNac(NacRule.Port, "DevicePort")]
-        public int[]? DevicePort { get; set; }
-
-        [Parameter]
-        [ConvertOrExplain(typeof(PortRange[]), "DevicePortRange")]
-        public PortRange[]? DevicePortRange { get; set; }
-
         [Parameter]
         [ValidateNac(NacRule.NotificationUrl, "NotificationUrl")]
         public string? NotificationUrl { get; set; }
@@ -155,16 +116,10 @@ namespace NetworkAsCode.Commands
             QodSessionRequest request;
             try
             {
-                request = new QodSessionRequest(Device, Profile, Duration)
-                {
-                    ServiceIpv4 = NullIfEmpty(ServiceIpv4),
-                    ServiceIpv6 = NullIfEmpty(ServiceIpv6),
-                    ServicePorts = PortsSpec.From("ServicePort", ServicePort, ServicePortRange),
-                    DevicePorts = PortsSpec.From("DevicePort", DevicePort, DevicePortRange),
-                    NotificationUrl = NullIfEmpty(NotificationUrl),
-                    NotificationAuthToken = NotificationAuthToken,
-                    NotificationAuthTokenExpiresAt = NotificationAuthTokenExpiresAt,
-                };
+                request = NewRequest();
+                request.NotificationUrl = NullIfEmpty(NotificationUrl);
+                request.NotificationAuthToken = NotificationAuthToken;
+                request.NotificationAuthTokenExpiresAt = NotificationAuthTokenExpiresAt;
                 request.Validate();
             }
             catch (NacValidationException e)
@@ -177,7 +132,5 @@ namespace NetworkAsCode.Commands
             _started++;
             _work!.Start(request);
         }
-
-        private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
     }
 }
