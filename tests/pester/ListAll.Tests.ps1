@@ -49,6 +49,11 @@ Describe 'Get-NacQodSession with no parameter' {
         Get-NacQodSession | Should -BeNullOrEmpty
         Get-LiveCount | Should -Be 1 -Because 'the other key''s session is not touched'
         $removed.SessionId | Should -Not -Contain $theirs.SessionId
+        # Named by id, the other key's session is refused, and the error says why.
+        Remove-NacQodSession -SessionId $theirs.SessionId -ErrorVariable denied -ErrorAction SilentlyContinue
+        $denied[0].FullyQualifiedErrorId | Should -BeLike 'NacPermissionDenied,*'
+        $denied[0].ErrorDetails.RecommendedAction | Should -Match 'another API key'
+        Get-LiveCount | Should -Be 1
     }
 
     It 'finds the sessions of a killed job from a new pwsh, which removes them all' {

@@ -167,6 +167,7 @@ Describe 'No dead ends' {
         $err[0].Exception.Message | Should -Match ([regex]::Escape($first.SessionId))
         $err[0].Exception.Message | Should -Match '-IfExists Reuse'
         $err[0].Exception.Message | Should -Match '-IfExists Replace'
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-IfExists Reuse or -IfExists Replace'
     }
 
     It '-IfExists Reuse returns the active session, extended to last the requested duration from now' {

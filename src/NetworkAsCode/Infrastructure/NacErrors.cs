@@ -93,7 +93,7 @@ namespace NetworkAsCode.Infrastructure
             int status = e.StatusCode;
             if (status == 401) return ("NacUnauthenticated", ErrorCategory.AuthenticationError,
                 "The request had no valid API key: run Connect-Nac -Token <key> with the key from the RapidAPI / NaC dashboard, or set NAC_TOKEN in the job's environment.");
-            if (status == 403) return ("NacPermissionDenied", ErrorCategory.PermissionDenied, "Check that the token is valid and subscribed to the QoD API in this environment.");
+            if (status == 403) return ("NacPermissionDenied", ErrorCategory.PermissionDenied, "The platform refused this key access to the resource: a session created with another API key can only be read, extended or removed with that key.");
             if (status == 404)
                 return e.Code == "IDENTIFIER_NOT_FOUND"
                     ? ("NacDeviceNotFound", ErrorCategory.ObjectNotFound, "Check the device's identifiers.")
@@ -101,7 +101,7 @@ namespace NetworkAsCode.Infrastructure
             if (status == 409) return ("NacConflict", ErrorCategory.ResourceExists,
                 e.Code == "QUALITY_ON_DEMAND.SESSION_EXTENSION_NOT_ALLOWED"
                     ? "Only an AVAILABLE session can be extended: check its Status."
-                    : "A session of this device already covers these flows: remove it first, or use other ports or addresses.");
+                    : "A session of this device already covers these flows: for the same flow, New-NacQodSession -IfExists Reuse or -IfExists Replace; otherwise remove it first, or use other ports or addresses.");
             if (status == 400 || status == 422) return ("NacInvalidRequest", ErrorCategory.InvalidArgument, "The platform refused the request's content: see the code and message.");
             if (status == 429) return ("NacThrottled", ErrorCategory.LimitsExceeded,
                 "Rate-limited until the operation's time ran out: raise -TimeoutSec (NAC_TIMEOUT_SEC) or lower -ThrottleLimit, or try again later.");
