@@ -299,8 +299,9 @@ namespace NetworkAsCode.Core.Tests
         [MemberData(nameof(SafeOperations))]
         public async Task A_timed_out_attempt_is_retried_within_the_operation_time(string operation)
         {
-            // The first attempt may take three quarters of the operation's time; the retry has the rest.
-            using var rig = new Rig(timeout: TimeSpan.FromMilliseconds(800));
+            // The first attempt may take three quarters of the operation's time; the retry has the rest. 3 s, not
+            // less: on a loaded machine the first attempt's timer has fired 300 ms late, eating the retry's 200 ms.
+            using var rig = new Rig(timeout: TimeSpan.FromSeconds(3));
             rig.Server.On(Rig.Route(operation), Answer.Hang, Rig.Success(operation));
             await rig.Run(operation);
             Assert.Equal(2, rig.Server.Count(Rig.Route(operation)));
@@ -466,7 +467,8 @@ namespace NetworkAsCode.Core.Tests
         [InlineData("timeout")]
         public async Task A_delete_whose_retry_finds_404_is_done(string firstFailure)
         {
-            using var rig = new Rig(timeout: TimeSpan.FromMilliseconds(150));
+            // 3 s: the "timeout" case's retry gets the last quarter, enough on a loaded machine.
+            using var rig = new Rig(timeout: TimeSpan.FromSeconds(3));
             rig.Server.On(ScriptedServer.Delete, Answer.Named(firstFailure),
                 Answer.Status(404, "{\"status\":404,\"code\":\"NOT_FOUND\",\"message\":\"Session Id does not exist\"}"));
             await rig.Client.DeleteSessionAsync(Bodies.SessionId, CancellationToken.None);
