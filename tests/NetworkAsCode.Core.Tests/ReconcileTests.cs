@@ -34,7 +34,9 @@ namespace NetworkAsCode.Core.Tests
         public static readonly TheoryData<string> UnknownOutcomes = new TheoryData<string> { "500", "502", "503", "504", "timeout", "dropped" };
 
         // The timeout bounds the whole operation: a hanging attempt keeps a quarter of it back for the check and the resend.
-        private static Rig NewRig(int maxRetries = 3) => new Rig(maxRetries, timeout: TimeSpan.FromMilliseconds(1600));
+        // 5 s per operation: a hung attempt gives up at 3.75 s and leaves 1.25 s for the check and resend. With
+        // 1.6 s, a loaded CI machine once fired the attempt's timer 0.8 s late and left the check no time.
+        private static Rig NewRig(int maxRetries = 3) => new Rig(maxRetries, timeout: TimeSpan.FromSeconds(5));
 
         // ---- create: retried when nothing was done ----
 
