@@ -654,7 +654,7 @@ namespace NetworkAsCode.Http
         private async Task<Attempt> SendOnceAsync(HttpMethod method, string url, byte[]? body, int number, Operation op)
         {
             string label = method.Method + " " + url;
-            string correlator = Guid.NewGuid().ToString();
+            string correlator = NewCorrelator();
             using var message = new HttpRequestMessage(method, url);
             message.Headers.TryAddWithoutValidation("X-RapidAPI-Key", _key);
             message.Headers.TryAddWithoutValidation("X-RapidAPI-Host", _settings.RapidApiHost);
@@ -670,7 +670,10 @@ namespace NetworkAsCode.Http
             long started = Stopwatch.GetTimestamp();
             try
             {
-                using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, op.Token).ConfigureAwait(false);
+                bool inline = _inline && SendInline != null;
+                using var response = inline
+                    ? SendInline!(_http, message, HttpCompletionOption.ResponseHeadersRead, op.Token)
+                    : await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, op.Token).ConfigureAwait(false);
                 int status = (int)response.StatusCode;
                 string echoed = HeaderValue(response, "x-correlator") ?? correlator;
                 var attempt = new Attempt(label, echoed, number) { Status = status, Reason = response.ReasonPhrase };
@@ -683,6 +686,8 @@ namespace NetworkAsCode.Http
                 }
                 try
                 {
+                    // Also after a synchronous send: a body already received completes synchronously here, and one
+                    // still on its way is awaited with the token, which a synchronous read would not watch.
                     attempt.Body = await ReadBoundedAsync(response.Content, op.Token).ConfigureAwait(false);
                 }
                 catch (AnswerTooLargeException)
@@ -725,6 +730,22 @@ namespace NetworkAsCode.Http
             }
         }
 
+        [ThreadStatic] private static Random? _correlatorRandom;
+
+        /// <summary>
+        /// A GUID-shaped x-correlator. It only has to be unique enough to find one request in logs, not
+        /// unguessable, so it comes from a per-thread generator rather than a system call per request.
+        /// </summary>
+        private static string NewCorrelator()
+        {
+            var random = _correlatorRandom ??= new Random(Guid.NewGuid().GetHashCode());
+            var bytes = new byte[16];
+            random.NextBytes(bytes);
+            bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4
+            bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+            return new Guid(bytes).ToString();
+        }
+
         private static long ElapsedMs(long started) => (long)((Stopwatch.GetTimestamp() - started) * 1000.0 / Stopwatch.Frequency);
 
         private sealed class AnswerTooLargeException : Exception
@@ -765,6 +786,45 @@ namespace NetworkAsCode.Http
                 collected.Write(chunk, 0, n);
             }
             return collected.ToArray();
+        }
+
+        /// <summary>
+        /// HttpClient.Send, the synchronous send of .NET 5 and later (netstandard2.0 cannot name it); null on
+        /// .NET Framework. A request sent with it runs on the calling thread from start to answer: no thread-pool
+        /// hop and no wake-up of the waiting pipeline thread, which is most of a request's client-side cost.
+        /// </summary>
+        private static readonly Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? SendInline =
+            FindSendInline();
+
+        private static Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>? FindSendInline()
+        {
+            var send = typeof(HttpClient).GetMethod("Send", new[] { typeof(HttpRequestMessage), typeof(HttpCompletionOption), typeof(CancellationToken) });
+            return send == null ? null :
+                (Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>)Delegate.CreateDelegate(
+                    typeof(Func<HttpClient, HttpRequestMessage, HttpCompletionOption, CancellationToken, HttpResponseMessage>), send);
+        }
+
+        [ThreadStatic] private static bool _inline;
+
+        /// <summary>
+        /// Starts an operation with its requests sent synchronously on this thread (where the platform can),
+        /// for a caller that would only block waiting for it anyway: a cmdlet doing one thing at a time on the
+        /// pipeline thread. Never use it on thread-pool threads running many operations: each would hold a
+        /// thread for the length of its request. After a wait (a back-off, a pacer pause, a poll) the
+        /// operation goes on asynchronously, as usual. Cancellation and deadlines hold either way. Only for
+        /// clients from <see cref="NacHttp.CreateClient"/>, whose handler has a synchronous path (HTTP/1.1).
+        /// </summary>
+        internal static Task<T> StartInline<T>(Func<Task<T>> start)
+        {
+            _inline = true;
+            try
+            {
+                return start();
+            }
+            finally
+            {
+                _inline = false;
+            }
         }
 
         private static readonly System.Text.RegularExpressions.Regex QuotaMessage = new System.Text.RegularExpressions.Regex(

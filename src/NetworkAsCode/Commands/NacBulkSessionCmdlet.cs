@@ -25,6 +25,8 @@ namespace NetworkAsCode.Commands
             Action<(string id, QodSession? known), TResult> succeeded)
         {
             _done = done;
+            // One session given as a parameter: nothing to overlap, so it runs on the pipeline thread like a single call.
+            if (!MyInvocation.ExpectingInput && (ParameterSetName == ByObject || SessionId?.Length == 1)) limit = 1;
             _progress = new Progress(this, activityId, activity);
             _work = new BoundedWork<(string id, QodSession? known), TResult>(this, limit, operation,
                 (target, result) => { succeeded(target, result); Finished(); },

@@ -30,7 +30,8 @@ namespace NetworkAsCode.Commands
         {
             try
             {
-                return operation(_cancel.Token).GetAwaiter().GetResult();
+                // This thread would only wait: let the requests run on it (see NacClient.StartInline).
+                return NacClient.StartInline(() => operation(_cancel.Token)).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
             {
@@ -52,7 +53,9 @@ namespace NetworkAsCode.Commands
         /// </summary>
         protected bool ConfirmAction(string target, string action)
         {
-            string? nobodyToAsk = ConfirmationWouldPrompt() ? WhyNobodyCanAnswer() : null;
+            // Cheap question first: where a prompt can be answered, whether one would come does not matter here.
+            string? nobodyToAsk = WhyNobodyCanAnswer();
+            if (nobodyToAsk != null && !ConfirmationWouldPrompt()) nobodyToAsk = null;
             if (nobodyToAsk != null) ThrowConfirmationRequired(target, action, nobodyToAsk, null);
             try
             {
@@ -74,13 +77,19 @@ namespace NetworkAsCode.Commands
             ThrowTerminatingError(new ErrorRecord(error, "NacConfirmationRequired", ErrorCategory.InvalidOperation, target));
         }
 
+        /// <summary>Each cmdlet type's ConfirmImpact: read by reflection once, not on every call.</summary>
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ConfirmImpact> ConfirmImpacts =
+            new System.Collections.Concurrent.ConcurrentDictionary<Type, ConfirmImpact>();
+
         /// <summary>Whether ShouldProcess would ask: -Confirm, or the cmdlet's ConfirmImpact at or above $ConfirmPreference; never under -WhatIf.</summary>
         private bool ConfirmationWouldPrompt()
         {
             if (CommonSwitchInEffect("WhatIf", "WhatIfPreference")) return false;
             if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
                 return confirm is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(confirm);
-            var impact = (Attribute.GetCustomAttribute(GetType(), typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium;
+            var impact = ConfirmImpacts.GetOrAdd(GetType(), type =>
+                (Attribute.GetCustomAttribute(type, typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium);
+            if (impact == ConfirmImpact.None) return false;
             object? value = SessionState.PSVariable.GetValue("ConfirmPreference");
             if (value is PSObject wrapped) value = wrapped.BaseObject;
             if (value is string text && Enum.TryParse(text, true, out ConfirmImpact parsed)) value = parsed;
@@ -236,7 +245,7 @@ namespace NetworkAsCode.Commands
                             if (_limit == 1)
                             {
                                 // One at a time means in order, and on this thread: report it before the next item.
-                                _running.Add((item, _operation(item, _cmdlet.CancelToken)));
+                                _running.Add((item, NacClient.StartInline(() => _operation(item, _cmdlet.CancelToken))));
                                 CompleteOne();
                             }
                             else _running.Add((item, Task.Run(() => _operation(item, _cmdlet.CancelToken))));
