@@ -39,6 +39,21 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+# Replaces dependencies/NetworkAsCode.Core.dll with its ReadyToRun image for this machine's platform
+# (tools/ReadyToRun). Where that cannot be made (no crossgen package for the platform), the IL copy stays:
+# the module works the same, its first call just compiles more.
+function Write-ReadyToRunCore([string] $dependencies) {
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    $r2r = Join-Path $Out 'publish/ReadyToRun'
+    if (Test-Path $r2r) { Remove-Item $r2r -Recurse -Force }
+    & dotnet publish (Join-Path $Root 'tools/ReadyToRun/ReadyToRun.csproj') -c $Configuration -r $rid -o $r2r -nologo -v q
+    if ($LASTEXITCODE -eq 0 -and (Test-Path (Join-Path $r2r 'NetworkAsCode.Core.dll'))) {
+        Copy-Item (Join-Path $r2r 'NetworkAsCode.Core.dll') $dependencies -Force
+    } else {
+        Write-Warning "ReadyToRun for $rid failed (exit code $LASTEXITCODE): dependencies/NetworkAsCode.Core.dll stays IL."
+    }
+}
+
 function Invoke-Build {
     Write-Host '== Build' -ForegroundColor Cyan
     # Warnings are errors through Directory.Build.props (which also says NU1603 from the NuGet mirror is not one).
@@ -49,15 +64,20 @@ function Invoke-Build {
     if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }   # no stale assembly may reach the module
     Invoke-Native dotnet @('publish', (Join-Path $Root 'src/NetworkAsCode/NetworkAsCode.csproj'), '-c', $Configuration,
         '--no-build', '-o', $publish, '-nologo', '-v', 'q')
-    # Beside the manifest: the cmdlets and the model types scripts name. In dependencies/: the HTTP core
-    # and everything it needs, loaded in isolation (src/NetworkAsCode/Infrastructure/DependencyLoader.cs).
+    # Beside the manifest: the cmdlets and the model types scripts name. The HTTP core loads in isolation
+    # (src/NetworkAsCode/Infrastructure/DependencyLoader.cs): on PowerShell 7 from dependencies/, precompiled
+    # with ReadyToRun (the runtime provides everything it needs); on Windows PowerShell 5.1 from
+    # dependencies/desktop/, as IL, with the netstandard2.0 packages it needs there.
     $dependencies = Join-Path $ModuleOut 'dependencies'
-    New-Item -ItemType Directory -Path $dependencies -Force | Out-Null
+    $desktop = Join-Path $dependencies 'desktop'
+    New-Item -ItemType Directory -Path $desktop -Force | Out-Null
     $beside = 'NetworkAsCode.dll', 'NetworkAsCode.Model.dll', 'NetworkAsCode.Format.ps1xml', 'NetworkAsCode.Types.ps1xml'
     foreach ($file in Get-ChildItem $publish -File) {
         if ($file.Name -in $beside) { Copy-Item $file.FullName $ModuleOut }
-        elseif ($file.Extension -eq '.dll' -and $file.Name -ne 'System.Management.Automation.dll') { Copy-Item $file.FullName $dependencies }
+        elseif ($file.Extension -eq '.dll' -and $file.Name -ne 'System.Management.Automation.dll') { Copy-Item $file.FullName $desktop }
     }
+    Copy-Item (Join-Path $desktop 'NetworkAsCode.Core.dll') $dependencies
+    Write-ReadyToRunCore $dependencies
     Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
     Write-Manifest (Join-Path $ModuleOut 'NetworkAsCode.psd1')
     # Help: docs/en-US markdown checked against the built cmdlets and compiled to MAML (fails on missing or stale help).

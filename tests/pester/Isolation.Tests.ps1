@@ -61,6 +61,31 @@ Describe 'Isolation of Microsoft.Extensions.*' {
         $job.ExitCode | Should -Be 0 -Because $job.Output
     }
 
+    It 'PowerShell 7 runs the core precompiled (ReadyToRun) from dependencies/; 5.1 gets the IL build from dependencies/desktop/' {
+        function Test-ReadyToRun([string] $path) {
+            $stream = [System.IO.File]::OpenRead($path)
+            try {
+                $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+                $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0
+            } finally { $stream.Dispose() }
+        }
+        $core = Join-Path $ModulePath 'dependencies/NetworkAsCode.Core.dll'
+        $desktopCore = Join-Path $ModulePath 'dependencies/desktop/NetworkAsCode.Core.dll'
+        Test-ReadyToRun $core | Should -BeTrue -Because 'build.ps1 precompiles the core for this platform (tools/ReadyToRun)'
+        Test-ReadyToRun $desktopCore | Should -BeFalse -Because '.NET Framework must get a plain IL image'
+        Join-Path $ModulePath 'dependencies/desktop/System.Text.Json.dll' | Should -Exist
+        Join-Path $ModulePath 'dependencies/System.Text.Json.dll' | Should -Not -Exist -Because 'PowerShell 7 uses the runtime''s own'
+
+        $job = Invoke-Job -Environment $Environment -Script @'
+$device = New-NacDevice -PhoneNumber ('+3688' + (Get-Random -Minimum 1000000 -Maximum 9999999))
+$null = Get-NacQodSession -Device $device -ErrorAction Stop
+$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'NetworkAsCode.Core' }
+"core from: $($core.Location)"
+'@
+        $job.ExitCode | Should -Be 0 -Because $job.Output
+        $job.Output | Should -Match ('core from: ' + [regex]::Escape($core) + '$')
+    }
+
     It 'keeps the types scripts name resolvable' {
         $job = Invoke-Job -Environment $Environment -Script @'
 $d = New-NacDevice -PhoneNumber +36880000001

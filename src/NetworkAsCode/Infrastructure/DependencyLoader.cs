@@ -10,9 +10,10 @@ using System.Runtime.Loader;
 namespace NetworkAsCode.Infrastructure
 {
     /// <summary>
-    /// Loads the HTTP core and its dependencies (System.Text.Json and, for 5.1, its helpers) from the module's
-    /// <c>dependencies</c> folder in isolation, so another module's versions of the same assemblies
-    /// neither break us nor are broken by us. On PowerShell 7 they go into a private
+    /// Loads the HTTP core and its dependencies in isolation, so another module's versions of the same
+    /// assemblies neither break us nor are broken by us: on PowerShell 7 from the module's <c>dependencies</c>
+    /// folder (the core precompiled with ReadyToRun; the runtime provides System.Text.Json), on Windows
+    /// PowerShell 5.1 from <c>dependencies/desktop</c> (the core as IL, with System.Text.Json and its helpers). On PowerShell 7 they go into a private
     /// AssemblyLoadContext; on Windows PowerShell 5.1 an AssemblyResolve hook finds them (5.1 has one
     /// load context, so a version loaded earlier by another module still wins there).
     /// The types scripts name (<c>[NetworkAsCode.QodSession]</c>...) live in NetworkAsCode.Model, beside
@@ -35,7 +36,7 @@ namespace NetworkAsCode.Infrastructure
                 // In a build tree (tests referencing the projects) there is no dependencies folder: nothing to do.
                 if (!Directory.Exists(DependencyDirectory)) return;
                 if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
-                    DesktopResolver.Register(DependencyDirectory);
+                    DesktopResolver.Register(Path.Combine(DependencyDirectory, "desktop"));
                 else
                     IsolatedLoadContext.Register(DependencyDirectory);
                 _registered = true;
