@@ -297,7 +297,7 @@ namespace NetworkAsCode.Http
                 }
                 catch (NacConnectionException e) when (e.IsTimeout && _done.Count > 0)
                 {
-                    throw new NacConnectionException($"{Summary}; then, trying to {next} when {Elapsed} s of {Limit} had passed: {e.Message}",
+                    throw new NacConnectionException($"{Summary}; then, trying to {next} ({Elapsed} s into {Limit}): {e.Message}",
                         e.Request, e.Correlator, true, e, e.Attempts, Deadline.Elapsed);
                 }
             }
