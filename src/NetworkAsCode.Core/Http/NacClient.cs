@@ -457,21 +457,29 @@ namespace NetworkAsCode.Http
         }
 
         /// <summary>
-        /// One operation as the caller sees it: the deadline (the policy's timeout) covers every attempt, wait
-        /// and back-off of it, and the check of the platform's state after an unknown outcome.
+        /// One operation as the caller sees it: the deadline (the policy's timeout, or the
+        /// <see cref="NacDeadline"/> of the flow the call is part of) covers every attempt, wait and back-off
+        /// of it, and the check of the platform's state after an unknown outcome.
         /// </summary>
         private sealed class Operation : IDisposable
         {
             private CancellationTokenSource _deadline;
             private readonly long _started = Stopwatch.GetTimestamp();
+            private readonly long _ends;
 
-            public Operation(CancellationToken cancel, TimeSpan timeout)
+            /// <param name="cancel">The caller's token (Ctrl+C).</param>
+            /// <param name="timeout">The whole operation's time: the policy's, or the flow's limit.</param>
+            /// <param name="ends">When a flow's deadline ends (a Stopwatch timestamp); 0 for <paramref name="timeout"/> from now.</param>
+            public Operation(CancellationToken cancel, TimeSpan timeout, long ends = 0)
             {
                 User = cancel;
                 Timeout = timeout;
+                _ends = ends != 0 ? ends : _started + NacDeadline.StopwatchTicks(timeout);
                 _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-                _deadline.CancelAfter(timeout);
+                _deadline.CancelAfter(ends != 0 ? NonNegative(Remaining) : timeout);
             }
+
+            private static TimeSpan NonNegative(TimeSpan span) => span > TimeSpan.Zero ? span : TimeSpan.Zero;
 
             /// <summary>The caller's token (Ctrl+C).</summary>
             public CancellationToken User { get; }
@@ -484,9 +492,10 @@ namespace NetworkAsCode.Http
             /// <summary>Requests sent so far, for every step of the operation.</summary>
             public int Attempts;
 
-            public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - _started) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            /// <summary>The time this call has taken (a flow's earlier steps not included).</summary>
+            public TimeSpan Elapsed => NacDeadline.FromStopwatchTicks(Stopwatch.GetTimestamp() - _started);
 
-            public TimeSpan Remaining => Timeout - Elapsed;
+            public TimeSpan Remaining => NacDeadline.FromStopwatchTicks(_ends - Stopwatch.GetTimestamp());
 
             /// <summary>The attempt in flight has a limit of its own, shorter than the deadline.</summary>
             private bool _attemptLimited;
@@ -528,7 +537,12 @@ namespace NetworkAsCode.Http
         /// </summary>
         private static TimeSpan Reserve(TimeSpan timeout) => TimeSpan.FromTicks(Math.Min(timeout.Ticks / 4, TimeSpan.FromSeconds(5).Ticks));
 
-        private Operation Begin(CancellationToken cancel) => new Operation(cancel, _policy.Timeout);
+        /// <summary>A call's operation: bounded by the deadline of the flow it runs in (<see cref="NacDeadline.Enter"/>), else by the policy's timeout.</summary>
+        private Operation Begin(CancellationToken cancel)
+        {
+            var flow = NacDeadline.Current;
+            return flow == null ? new Operation(cancel, _policy.Timeout) : new Operation(cancel, flow.Limit, flow.Ends);
+        }
 
         /// <summary>
         /// Sends until an answer is final, the retries run out or the deadline allows no more. Rate-limit 429s

@@ -65,10 +65,14 @@ namespace NetworkAsCode.Commands
             {
                 try
                 {
+                    // The create and the wait for AVAILABLE are one operation with one deadline (-TimeoutSec);
+                    // the session is known between them, so that it is removed whatever happens next.
+                    var deadline = new NacDeadline(Client.RetryPolicy.Timeout);
                     creating = true;
-                    session = Run(cancel => flows.CreateAsync(request, new SessionCreateOptions(), cancel));
+                    session = Run(cancel => flows.CreateAsync(request, new SessionCreateOptions(), deadline, cancel));
                     creating = false;
-                    session = Run(cancel => flows.WaitUntilAvailableAsync(session, Client.RetryPolicy.Timeout, cancel));
+                    var created = session;
+                    session = Run(cancel => flows.WaitUntilAvailableAsync(created, deadline, cancel));
                 }
                 catch (NacSessionUnavailableException e)
                 {

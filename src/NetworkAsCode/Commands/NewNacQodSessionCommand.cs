@@ -36,7 +36,7 @@ namespace NetworkAsCode.Commands
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 1;
 
-        /// <summary>Return each session only once AVAILABLE (within -TimeoutSec); a session that becomes UNAVAILABLE instead fails with its reason.</summary>
+        /// <summary>Return each session only once AVAILABLE (within the -TimeoutSec of its whole create); a session that becomes UNAVAILABLE instead fails with its reason.</summary>
         [Parameter]
         public SwitchParameter Wait { get; set; }
 
@@ -55,7 +55,8 @@ namespace NetworkAsCode.Commands
             base.BeginProcessing();
             _progress = new Progress(this, 0x4E4144, "Creating QoD sessions");
             var flows = new QodSessionFlows(Client);
-            var options = new SessionCreateOptions { IfExists = IfExists, WaitUntilAvailable = Wait, WaitLimit = Client.RetryPolicy.Timeout };
+            // Each create is one operation with one deadline (-TimeoutSec): its conflict handling and -Wait included.
+            var options = new SessionCreateOptions { IfExists = IfExists, WaitUntilAvailable = Wait };
             _work = new BoundedWork<QodSessionRequest, QodSession>(this, ThrottleLimit,
                 (request, cancel) => flows.CreateAsync(request, options, cancel),
                 (_, session) => { _created.Add(session); WriteSession(session); Finished(); },

@@ -5,8 +5,8 @@ using NetworkAsCode.Infrastructure;
 namespace NetworkAsCode.Commands
 {
     /// <summary>
-    /// Extends sessions by a number of seconds; a session still REQUESTED is first waited for (within
-    /// -TimeoutSec) until AVAILABLE. Piped sessions are extended several at a time.
+    /// Extends sessions by a number of seconds; a session still REQUESTED is first waited for until
+    /// AVAILABLE, the whole extension of each session within -TimeoutSec. Piped sessions are extended several at a time.
     /// </summary>
     [Cmdlet(VerbsData.Update, "NacQodSession", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByObject)]
     [OutputType(typeof(QodSession))]
@@ -26,11 +26,12 @@ namespace NetworkAsCode.Commands
         {
             base.BeginProcessing();
             var flows = new QodSessionFlows(Client);
-            // A session still REQUESTED is waited for at most as long as one operation may take.
-            var waitLimit = Client.RetryPolicy.Timeout;
+            // Each extension is one operation with one deadline (-TimeoutSec) from when it starts: a session
+            // still REQUESTED is read, waited for and extended within it.
+            var limit = Client.RetryPolicy.Timeout;
             StartBulk(ThrottleLimit, 0x4E4147, "Extending QoD sessions", "extended",
                 // A piped session is what the extension is checked against if its outcome is unknown.
-                (target, cancel) => flows.ExtendWhenAvailableAsync(target.id, ExtendBy, waitLimit, cancel, target.known),
+                (target, cancel) => flows.ExtendWhenAvailableAsync(target.id, ExtendBy, limit, cancel, target.known),
                 (_, session) => WriteSession(session));
         }
 
