@@ -40,11 +40,12 @@ public sealed class NetworkTerminatedTests
     public async Task A_network_terminated_session_blocks_its_flow_until_retention_ends()
     {
         await using var simulator = await TestSimulator.StartAsync(
-            TestSimulator.DefaultOptions with { AvailableDelayMs = 0, TerminateAfterMs = 50, RetentionSeconds = 1 });
+            TestSimulator.DefaultOptions with { AvailableDelayMs = 0, TerminateAfterMs = 50, RetentionSeconds = 3 });
         var client = simulator.Client;
         var id = (string)(await CreateAsync(client, SessionBody("+99999990500", "198.51.100.1")))["sessionId"]!;
+        // 3 s of retention: room for a slow poll on a loaded machine to see the session UNAVAILABLE before its purge.
         var ended = await WaitForStatusAsync(client, id, "UNAVAILABLE", TimeSpan.FromSeconds(5));
-        var purgeAt = Time(ended["expiresAt"]) + TimeSpan.FromSeconds(1);
+        var purgeAt = Time(ended["expiresAt"]) + TimeSpan.FromSeconds(3);
 
         var early = await PostAsync(client, Qod + "sessions", SessionBody("+99999990500", "198.51.100.1"));
         if (DateTimeOffset.UtcNow < purgeAt - TimeSpan.FromMilliseconds(100))
@@ -56,7 +57,7 @@ public sealed class NetworkTerminatedTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while ((await GetAsync(client, Qod + "sessions/" + id)).Code != 404)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"session {id} was not purged after the 1 s retention");
+            Assert.True(DateTime.UtcNow < deadline, $"session {id} was not purged after the 3 s retention");
             await Task.Delay(50);
         }
 

@@ -841,8 +841,12 @@ namespace NetworkAsCode.Http
             }
         }
 
-        private static readonly System.Text.RegularExpressions.Regex QuotaMessage = new System.Text.RegularExpressions.Regex(
-            @"exceeded the (\w+) quota", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        /// <summary>Built on the first 429, not with the client's other statics on the first call of every process.</summary>
+        private static class QuotaPattern
+        {
+            internal static readonly System.Text.RegularExpressions.Regex Message = new System.Text.RegularExpressions.Regex(
+                @"exceeded the (\w+) quota", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        }
 
         /// <summary>The result of one request: an HTTP answer, or why there was none.</summary>
         private sealed class Attempt
@@ -912,12 +916,12 @@ namespace NetworkAsCode.Http
             public string? ErrorCode => Error.code;
 
             /// <summary>The gateway's quota 429: "You have exceeded the DAILY quota ...".</summary>
-            public bool IsQuota => Status == 429 && Error.message != null && QuotaMessage.IsMatch(Error.message);
+            public bool IsQuota => Status == 429 && Error.message != null && QuotaPattern.Message.IsMatch(Error.message);
 
             /// <summary>A 429 that is not a quota: too many requests for the plan's rate.</summary>
             public bool IsRateLimit => Status == 429 && !IsQuota;
 
-            public string QuotaName => Error.message == null ? "request" : QuotaMessage.Match(Error.message).Groups[1].Value.ToUpperInvariant();
+            public string QuotaName => Error.message == null ? "request" : QuotaPattern.Message.Match(Error.message).Groups[1].Value.ToUpperInvariant();
 
             /// <summary>When the quota resets: x-ratelimit-requests-reset (seconds until then) read when the answer came.</summary>
             public DateTimeOffset? QuotaResetsAt { get; private set; }

@@ -306,14 +306,18 @@ namespace NetworkAsCode.Http
             return parts.Count > 0 ? string.Join("; ", parts) : null;
         }
 
-        private static readonly Regex SecretValue = new Regex(
-            "(\"(?:accessToken|token|secret|password|apiKey|notificationAuthToken)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        /// <summary>Built when a body is first traced (-Debug), not with the wire code's other statics on every first call.</summary>
+        private static class SecretPattern
+        {
+            internal static readonly Regex Value = new Regex(
+                "(\"(?:accessToken|token|secret|password|apiKey|notificationAuthToken)\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
+                RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        }
 
         /// <summary>A body as text for -Debug, with secret values masked (before it is shortened, so no part of one survives).</summary>
         public static string Redact(byte[] body)
         {
-            string text = SecretValue.Replace(Encoding.UTF8.GetString(body), "$1\"***\"");
+            string text = SecretPattern.Value.Replace(Encoding.UTF8.GetString(body), "$1\"***\"");
             return text.Length > 4096 ? text.Substring(0, 4096) + "..." : text;
         }
     }
