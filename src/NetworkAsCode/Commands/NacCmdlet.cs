@@ -77,9 +77,20 @@ namespace NetworkAsCode.Commands
             ThrowTerminatingError(new ErrorRecord(error, "NacConfirmationRequired", ErrorCategory.InvalidOperation, target));
         }
 
-        /// <summary>Each cmdlet type's ConfirmImpact: read by reflection once, not on every call.</summary>
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, ConfirmImpact> ConfirmImpacts =
-            new System.Collections.Concurrent.ConcurrentDictionary<Type, ConfirmImpact>();
+        /// <summary>
+        /// Each cmdlet type's ConfirmImpact: read by reflection once, not on every call. A Hashtable (safe for
+        /// concurrent reads, writes locked) rather than a generic dictionary over an enum, which would be one
+        /// more set of methods to JIT-compile on the first call of every process.
+        /// </summary>
+        private static readonly System.Collections.Hashtable ConfirmImpacts = new System.Collections.Hashtable();
+
+        private static ConfirmImpact ConfirmImpactOf(Type type)
+        {
+            if (ConfirmImpacts[type] is ConfirmImpact known) return known;
+            var impact = (Attribute.GetCustomAttribute(type, typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium;
+            lock (ConfirmImpacts) ConfirmImpacts[type] = impact;
+            return impact;
+        }
 
         /// <summary>Whether ShouldProcess would ask: -Confirm, or the cmdlet's ConfirmImpact at or above $ConfirmPreference; never under -WhatIf.</summary>
         private bool ConfirmationWouldPrompt()
@@ -87,8 +98,7 @@ namespace NetworkAsCode.Commands
             if (CommonSwitchInEffect("WhatIf", "WhatIfPreference")) return false;
             if (MyInvocation.BoundParameters.TryGetValue("Confirm", out object? confirm))
                 return confirm is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(confirm);
-            var impact = ConfirmImpacts.GetOrAdd(GetType(), type =>
-                (Attribute.GetCustomAttribute(type, typeof(CmdletAttribute)) as CmdletAttribute)?.ConfirmImpact ?? ConfirmImpact.Medium);
+            var impact = ConfirmImpactOf(GetType());
             if (impact == ConfirmImpact.None) return false;
             object? value = SessionState.PSVariable.GetValue("ConfirmPreference");
             if (value is PSObject wrapped) value = wrapped.BaseObject;
