@@ -274,7 +274,10 @@ namespace NetworkAsCode.Commands
                 int index;
                 try
                 {
-                    index = Task.WaitAny(_running.ConvertAll(r => (Task)r.task).ToArray(), _cmdlet.CancelToken);
+                    // One at a time (and every single call) ends here with its task already complete: no wait to set up.
+                    index = _running.Count == 1 && _running[0].task.IsCompleted
+                        ? 0
+                        : Task.WaitAny(_running.ConvertAll(r => (Task)r.task).ToArray(), _cmdlet.CancelToken);
                 }
                 catch (OperationCanceledException)
                 {
