@@ -1,6 +1,8 @@
 # Dependency isolation: the module works in a session where another module has loaded other versions of
-# Microsoft.Extensions.DependencyInjection.Abstractions and Microsoft.Extensions.Http, in either order,
-# and the other module's versions keep working too. Each case runs in a fresh pwsh process.
+# Microsoft.Extensions.DependencyInjection.Abstractions and Microsoft.Extensions.Http (the family that most
+# often breaks other modules), in either order, and the other module's versions keep working too. The module
+# itself brings no Microsoft.Extensions assembly any more (issue 13): it must not load one of its own.
+# Each case runs in a fresh pwsh process.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $packages = $env:NAC_TEST_PACKAGES
@@ -25,8 +27,8 @@ $session = $device | New-NacQodSession -Profile QOS_L -Duration 60 -ServiceIpv4 
 $device | Clear-NacQodSession -Force -ErrorAction Stop
 '@
     $script:ListVersions = @'
-[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.Extensions.DependencyInjection.Abstractions' } |
-    ForEach-Object { "loaded: DI.Abstractions $($_.GetName().Version)" }
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -like 'Microsoft.Extensions.*' } |
+    ForEach-Object { "loaded: $($_.GetName().Name) $($_.GetName().Version)" }
 '@
 }
 AfterAll {
@@ -44,8 +46,8 @@ Describe 'Isolation of Microsoft.Extensions.*' {
             "Import-Module '$ModulePath'`n" + $UseOurs + "`n" + $UseOther + "`n" + $ListVersions)
         $job.Output | Should -Match 'ours: created [0-9a-f-]{36}'
         $job.Output | Should -Match 'other module: ServiceCollection from 8\.0'
-        $job.Output | Should -Match 'loaded: DI.Abstractions 8\.0'
-        $job.Output | Should -Match 'loaded: DI.Abstractions 10\.0'
+        $job.Output | Should -Match 'loaded: Microsoft.Extensions.DependencyInjection.Abstractions 8\.0'
+        $job.Output | Should -Not -Match 'loaded: Microsoft\.Extensions\.\S+ (?!8\.0)' -Because 'only the other module brings Microsoft.Extensions assemblies'
         $job.ExitCode | Should -Be 0 -Because $job.Output
     }
 
@@ -54,7 +56,8 @@ Describe 'Isolation of Microsoft.Extensions.*' {
             "Import-Module '$ModulePath'`n" + $UseOurs + "`n" + $LoadOther + "`n" + $UseOther + "`n" + $UseOurs + "`n" + $ListVersions)
         ([regex]::Matches($job.Output, 'ours: created')).Count | Should -Be 2
         $job.Output | Should -Match 'other module: ServiceCollection from 8\.0'
-        $job.Output | Should -Match 'loaded: DI.Abstractions 8\.0'
+        $job.Output | Should -Match 'loaded: Microsoft.Extensions.DependencyInjection.Abstractions 8\.0'
+        $job.Output | Should -Not -Match 'loaded: Microsoft\.Extensions\.\S+ (?!8\.0)' -Because 'only the other module brings Microsoft.Extensions assemblies'
         $job.ExitCode | Should -Be 0 -Because $job.Output
     }
 

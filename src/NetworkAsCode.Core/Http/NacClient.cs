@@ -48,10 +48,22 @@ namespace NetworkAsCode.Http
             _http = http ?? throw new ArgumentNullException(nameof(http));
             _settings = settings ?? throw new ArgumentNullException(nameof(settings));
             _root = settings.BaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-            string key = new NetworkCredential("", settings.Token).Password;
-            AddSecret(key);
-            _pacer = NacPacer.For(_root, settings.RapidApiHost, NacPacer.Fingerprint(key));
+            // Decoded once per client (not per request); kept only in this object, never written anywhere.
+            _key = new NetworkCredential("", settings.Token).Password;
+            AddSecret(_key);
+            if (!KeyFingerprints.TryGetValue(settings.Token, out string? fingerprint))
+            {
+                fingerprint = NacPacer.Fingerprint(_key);
+                try { KeyFingerprints.Add(settings.Token, fingerprint); } catch (ArgumentException) { /* another client added it */ }
+            }
+            _pacer = NacPacer.For(_root, settings.RapidApiHost, fingerprint!);
         }
+
+        /// <summary>Each token's fingerprint, computed once per token object (Connect-Nac's lives as long as the context), never holding the key.</summary>
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<System.Security.SecureString, string> KeyFingerprints =
+            new System.Runtime.CompilerServices.ConditionalWeakTable<System.Security.SecureString, string>();
+
+        private readonly string _key;
 
         private NacPacer _pacer;
 
@@ -644,7 +656,7 @@ namespace NetworkAsCode.Http
             string label = method.Method + " " + url;
             string correlator = Guid.NewGuid().ToString();
             using var message = new HttpRequestMessage(method, url);
-            message.Headers.TryAddWithoutValidation("X-RapidAPI-Key", new NetworkCredential("", _settings.Token).Password);
+            message.Headers.TryAddWithoutValidation("X-RapidAPI-Key", _key);
             message.Headers.TryAddWithoutValidation("X-RapidAPI-Host", _settings.RapidApiHost);
             message.Headers.TryAddWithoutValidation("x-correlator", correlator);
             message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));

@@ -10,7 +10,7 @@ using System.Runtime.Loader;
 namespace NetworkAsCode.Infrastructure
 {
     /// <summary>
-    /// Loads the HTTP core and its dependencies (Microsoft.Extensions.*) from the module's
+    /// Loads the HTTP core and its dependencies (System.Text.Json and, for 5.1, its helpers) from the module's
     /// <c>dependencies</c> folder in isolation, so another module's versions of the same assemblies
     /// neither break us nor are broken by us. On PowerShell 7 they go into a private
     /// AssemblyLoadContext; on Windows PowerShell 5.1 an AssemblyResolve hook finds them (5.1 has one
@@ -35,11 +35,7 @@ namespace NetworkAsCode.Infrastructure
                 // In a build tree (tests referencing the projects) there is no dependencies folder: nothing to do.
                 if (!Directory.Exists(DependencyDirectory)) return;
                 if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
-                {
-                    // Windows PowerShell 5.1 may still default to TLS 1.0/1.1; add TLS 1.2 without removing anything.
-                    ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
                     DesktopResolver.Register(DependencyDirectory);
-                }
                 else
                     IsolatedLoadContext.Register(DependencyDirectory);
                 _registered = true;
@@ -99,10 +95,13 @@ namespace NetworkAsCode.Infrastructure
         }
 
         /// <summary>Windows PowerShell 5.1: find our assemblies in the dependencies folder when the default probing does not.</summary>
+        /// <remarks>Its own class, so that PowerShell 7 never loads System.Net.Requests (ServicePointManager) at import.</remarks>
         private static class DesktopResolver
         {
             public static void Register(string directory)
             {
+                // Windows PowerShell 5.1 may still default to TLS 1.0/1.1; add TLS 1.2 without removing anything.
+                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
                 AppDomain.CurrentDomain.AssemblyResolve += (_, args) =>
                 {
                     string path = Path.Combine(directory, new AssemblyName(args.Name).Name + ".dll");
