@@ -326,7 +326,7 @@ foreach ($name in $importTimes.Keys) { $Import["${name}Ms"] = $importTimes[$name
 $Import.importMedianMs = $Import.moduleMedianMs
 $Import.addedMs = $Import.moduleMedianMs - $Import.bareMedianMs
 $Import.overTrivialMs = $Import.moduleMedianMs - $Import.trivialMedianMs
-Write-Host ("bare {0:N0} ms; empty manifest +{1:N0}; trivial binary module +{2:N0}; this module +{3:N0} ms (over trivial: {4:N0} ms)" -f $Import.bareMedianMs,
+Write-Host ("bare {0:N0} ms; empty manifest {1:+0;-0}; trivial binary module {2:+0;-0}; this module {3:+0;-0} ms (over trivial: {4:+0;-0} ms)" -f $Import.bareMedianMs,
     ($Import.emptyMedianMs - $Import.bareMedianMs), ($Import.trivialMedianMs - $Import.bareMedianMs), $Import.addedMs, $Import.overTrivialMs)
 
 $sim0 = $null; $sim50 = $null
