@@ -329,15 +329,19 @@ $Import.overTrivialMs = $Import.moduleMedianMs - $Import.trivialMedianMs
 Write-Host ("bare {0:N0} ms; empty manifest {1:+0;-0}; trivial binary module {2:+0;-0}; this module {3:+0;-0} ms (over trivial: {4:+0;-0} ms)" -f $Import.bareMedianMs,
     ($Import.emptyMedianMs - $Import.bareMedianMs), ($Import.trivialMedianMs - $Import.bareMedianMs), $Import.addedMs, $Import.overTrivialMs)
 
-$sim0 = $null; $sim50 = $null
+$sim0 = $null; $simIrm = $null; $sim50 = $null
 try {
     # ---------------------------------------------------------------------------------------------------------
     # 2. per operation, simulator without latency, at steady state
     Write-Step 'Starting the simulator (no latency)'
     $sim0 = Start-Simulator 0
-    Write-Host "simulator at $($sim0.BaseUrl)"
-    # Warm the simulator's own JIT so the first client measured does not pay for it.
-    Invoke-Native dotnet @($FloorDll, '--base-url', $sim0.BaseUrl, '--warmup', '3000', '--samples', '1', '--rounds', '500') | Out-Null
+    # The Invoke-RestMethod script opens a connection per request: tens of thousands of TIME-WAIT rows whose
+    # client ports the kernel hands out again to later connections (tcp_tw_reuse on loopback). On the same
+    # server port they would hide other clients' new connections from the ss count, so it gets its own simulator.
+    $simIrm = Start-Simulator 0
+    Write-Host "simulators at $($sim0.BaseUrl) and (Invoke-RestMethod per op) $($simIrm.BaseUrl)"
+    # Warm the simulators' own JIT so the first client measured does not pay for it.
+    foreach ($sim in $sim0, $simIrm) { Invoke-Native dotnet @($FloorDll, '--base-url', $sim.BaseUrl, '--warmup', '3000', '--samples', '1', '--rounds', '500') | Out-Null }
     Start-Sleep -Seconds 1
 
     $loop = @{ Warmup = $P.Warmup; WarmupBlock = $P.WarmupBlock; Samples = $P.Samples; Rounds = $P.Rounds }
@@ -363,24 +367,25 @@ try {
         foreach ($name in $order) {
             Wait-Idle "per-op pass $($pass + 1) $name"
             Write-Step "Per operation, pass $($pass + 1)/$($P.Passes): $($clients[$name].Label) ($($P.Warmup) warm-up rounds, then $($P.Samples) x $($P.Rounds) rounds)"
-            Reset-Simulator $sim0
+            $sim = if ($name -eq 'irm') { $simIrm } else { $sim0 }
+            Reset-Simulator $sim
             $phone += 1000000
-            $m = Measure-Connections $sim0 {
+            $m = Measure-Connections $sim {
                 switch ($name) {
                     'httpclient' {
-                        $a = @($FloorDll, '--base-url', $sim0.BaseUrl, '--warmup', $P.Warmup, '--warmup-block', $P.WarmupBlock, '--samples', $P.Samples, '--rounds', $P.Rounds, '--phone-base', $phone)
+                        $a = @($FloorDll, '--base-url', $sim.BaseUrl, '--warmup', $P.Warmup, '--warmup-block', $P.WarmupBlock, '--samples', $P.Samples, '--rounds', $P.Rounds, '--phone-base', $phone)
                         $c = "dotnet bench/HttpFloor/bin/Release/net10.0/HttpFloor.dll --base-url <sim> --warmup $($P.Warmup) --warmup-block $($P.WarmupBlock) --samples $($P.Samples) --rounds $($P.Rounds)"
                         if (-not $Commands.Contains($c)) { $Commands.Add($c) }
                         (Invoke-Native dotnet $a | Select-Object -Last 1) | ConvertFrom-Json -AsHashtable
                     }
                     { $_ -in 'sdk', 'fetch' } {
-                        $a = @('bench.mjs', '--client', $name, '--base-url', $sim0.BaseUrl, '--warmup', $P.Warmup, '--warmup-block', $P.WarmupBlock, '--samples', $P.Samples, '--rounds', $P.Rounds, '--phone-base', $phone)
+                        $a = @('bench.mjs', '--client', $name, '--base-url', $sim.BaseUrl, '--warmup', $P.Warmup, '--warmup-block', $P.WarmupBlock, '--samples', $P.Samples, '--rounds', $P.Rounds, '--phone-base', $phone)
                         $c = "cd bench/ts-sdk && node bench.mjs --client $name --base-url <sim> --warmup $($P.Warmup) --warmup-block $($P.WarmupBlock) --samples $($P.Samples) --rounds $($P.Rounds)"
                         if (-not $Commands.Contains($c)) { $Commands.Add($c) }
                         (Invoke-Native node $a $TsDir | Select-Object -Last 1) | ConvertFrom-Json -AsHashtable
                     }
-                    'module' { Invoke-Worker 'ModuleOps' ($loop + @{ BaseUrl = $sim0.BaseUrl; PhoneBase = $phone }) }
-                    'irm' { Invoke-Worker 'IrmOps' ($loop + @{ BaseUrl = $sim0.BaseUrl; PhoneBase = $phone }) }
+                    'module' { Invoke-Worker 'ModuleOps' ($loop + @{ BaseUrl = $sim.BaseUrl; PhoneBase = $phone }) }
+                    'irm' { Invoke-Worker 'IrmOps' ($loop + @{ BaseUrl = $sim.BaseUrl; PhoneBase = $phone }) }
                     'cmdlet-floor' { Invoke-Worker 'CmdletFloor' ($loop + @{ PhoneBase = $phone }) }
                 }
             }
@@ -412,6 +417,8 @@ try {
             httpRequests = if ($name -eq 'cmdlet-floor') { 0 } else { $reqs[$name][0] }
         }
     }
+
+    Stop-Simulator $simIrm; $simIrm = $null
 
     # ---- first call after import (fresh processes) ------------------------------------------------------
     Wait-Idle 'first call'
@@ -569,6 +576,7 @@ try {
     }
 } finally {
     Stop-Simulator $sim0
+    Stop-Simulator $simIrm
     Stop-Simulator $sim50
     $Harness.Dispose()
 }
@@ -699,7 +707,7 @@ $Results = [ordered]@{
         'Import: whole processes from the repository root (all pay the same `dotnet` tool-manifest lookup), the four variants interleaved with a rotating order, after 2 unmeasured runs of each.'
         'First call: Import-Module, New-NacDevice, Connect-Nac, then New-NacQodSession twice in a row (two devices); the difference is what the first API call costs on its own.'
         'Whole job: bench/jobs/ModuleJob.ps1 and bench/jobs/IrmJob.ps1 as `pwsh -NoProfile -File`, the token and endpoint in NAC_TOKEN / NAC_BASE_URL, interleaved, after 2 unmeasured runs of each.'
-        'TCP connections: client-side ports of rows to/from the simulator port in `ss -Htan` (any state, TIME-WAIT included) after the run and not before it.'
+        'TCP connections: client-side ports of rows to/from the simulator port in `ss -Htan` (any state, TIME-WAIT included) after the run and not before it. The Invoke-RestMethod per-op loop (a connection per request) runs against a second simulator so that its TIME-WAIT ports, reused by the kernel, cannot hide the other clients'' connections.'
         'Memory: each reading after a forced full GC (GC.Collect, WaitForPendingFinalizers, GC.Collect); "flat" = heap growth < 1 MiB (100 bytes per operation over 10,000) and working-set growth < 5 MiB between the reading after the warm-up and the last one.'
         'Bulk (1,000): devices built before the clock starts; the module pipes devices into New-NacQodSession -ThrottleLimit N and the created sessions into Remove-NacQodSession -ThrottleLimit N; the TS SDK runs a pool of 16 workers over createSessionV1 then deleteSessionV1 (maxRetries 0); ForEach-Object -Parallel -ThrottleLimit 16 runs Invoke-RestMethod POST then DELETE. Peak RSS = VmHWM of the client process over its whole life (runtime start and import included); RSS before = VmRSS just before the creates. Every item checked on the simulator (sessions created, deleted, left).'
         'Listing: one device holding N sessions on distinct service ports, set up by a plain HttpClient (16 connections, not measured); median of the timings (at most 3 at 10,000).'
