@@ -72,7 +72,7 @@ $EmptyManifest = Join-Path $BenchDir 'EmptyModule/EmptyModule.psd1'
 $ModuleJob = Join-Path $BenchDir 'jobs/ModuleJob.ps1'
 $IrmJob = Join-Path $BenchDir 'jobs/IrmJob.ps1'
 
-# Repetitions. Full mode fits in ~12 minutes on 2 cores; -Quick in a few.
+# Repetitions. Full mode takes ~15 minutes on 2 cores (more when others load the machine); -Quick a few.
 # Warm-up: every per-op client runs Warmup rounds (timed in blocks of WarmupBlock) before its samples. On this
 # machine the module's and Invoke-RestMethod's per-round time falls for about 2,000 rounds (tiered JIT, PowerShell's
 # compiled script blocks) and is flat after; 5,000 rounds (the issue's figure) leaves a margin of 2.5x. The result
@@ -82,7 +82,7 @@ $P = if ($Quick) {
        MemoryWarmupOps = 1500; MemoryOps = 2000; MemoryCheckpoints = 4; BulkClearSamples = 1; BulkClearCount = 200; BulkLatencyMs = 50
        BulkCount = 200; BulkSamples = 1; ListingSizes = '10,100,1000'; ListingSamples = 2; RateCount = 120; RateThrottleLimits = @(1, 16) }
 } else {
-    @{ ImportRuns = 21; FirstCallRuns = 7; JobRuns = 11; Passes = 3; Warmup = 5000; WarmupBlock = 500; Samples = 3; Rounds = 500
+    @{ ImportRuns = 21; FirstCallRuns = 7; JobRuns = 11; Passes = 2; Warmup = 5000; WarmupBlock = 500; Samples = 4; Rounds = 500
        MemoryWarmupOps = 6000; MemoryOps = 10000; MemoryCheckpoints = 4; BulkClearSamples = 3; BulkClearCount = 200; BulkLatencyMs = 50
        BulkCount = 1000; BulkSamples = 2; ListingSizes = '10,100,1000,10000'; ListingSamples = 3; RateCount = 300; RateThrottleLimits = @(1, 16, 32) }
 }
@@ -261,10 +261,17 @@ Write-Host "load average $($Machine.loadAverageAtStart); CPU busy over the last 
 if ($Machine.cpuBusyBeforeStartPercent -gt 10) { Write-Warning "The machine is busy ($($Machine.cpuBusyBeforeStartPercent) % CPU before the benchmark started): figures will be noisy; rerun on an idle machine." }
 
 
-# Starts one process (pwsh the repository's way unless $file says otherwise) from the repository root, waits for
-# it, and returns its wall time in ms; $environment adds variables to the child's environment only (never to
-# its command line: the token travels there).
-function Measure-Process([string[]] $arguments, [hashtable] $environment = @{}, [string] $file = $PwshFile) {
+# Whole-process timings (import, job) start pwsh directly, the way a scheduler starts an installed pwsh: the
+# runtime host and pwsh.dll of the running PowerShell. `dotnet pwsh` would add the tool-manifest lookup (about
+# 0.4 s here, and noisy) to every variant alike, which only blurs the differences being measured.
+$HostFile = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
+$HostPrefix = @(if ((Split-Path -Leaf $HostFile) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
+$HostDisplay = if ($HostPrefix) { 'dotnet <PSHOME>/pwsh.dll' } else { $HostFile }
+
+# Starts one process (pwsh directly unless $file says otherwise) from the repository root, waits for it, and
+# returns its wall time in ms; $environment adds variables to the child's environment only (never to its
+# command line: the token travels there).
+function Measure-Process([string[]] $arguments, [hashtable] $environment = @{}, [string] $file = $HostFile) {
     $info = [System.Diagnostics.ProcessStartInfo]::new($file)
     foreach ($a in $arguments) { $info.ArgumentList.Add($a) }
     foreach ($k in $environment.Keys) { $info.Environment[$k] = "$($environment[$k])" }
@@ -311,14 +318,14 @@ function Get-SettledAfter([double[]] $blocks, [int] $blockRounds, [double] $stea
 Wait-Idle 'import'
 Write-Step "Import: $($P.ImportRuns) x each of bare pwsh, empty manifest, trivial binary module, this module (interleaved)"
 $importVariants = [ordered]@{
-    bare    = @{ Arguments = $PwshPrefix + @('-NoProfile', '-Command', 'exit'); Environment = @{} }
-    empty   = @{ Arguments = $PwshPrefix + @('-NoProfile', '-Command', "Import-Module '$EmptyManifest'"); Environment = @{} }
-    trivial = @{ Arguments = $PwshPrefix + @('-NoProfile', '-Command', "Import-Module '$TrivialManifest'"); Environment = @{} }
-    module  = @{ Arguments = $PwshPrefix + @('-NoProfile', '-Command', "Import-Module '$ModulePath'"); Environment = @{} }
+    bare    = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', 'exit'); Environment = @{} }
+    empty   = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', "Import-Module '$EmptyManifest'"); Environment = @{} }
+    trivial = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', "Import-Module '$TrivialManifest'"); Environment = @{} }
+    module  = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', "Import-Module '$ModulePath'"); Environment = @{} }
 }
 foreach ($v in $importVariants.Values) {
-    $shown = foreach ($a in $v.Arguments) { if ($a -match '\s') { '"' + $a + '"' } else { $a } }
-    $Commands.Add("$PwshFile " + ($shown -join ' '))
+    $shown = foreach ($a in $v.Arguments | Select-Object -Skip $HostPrefix.Count) { if ($a -match '\s') { '"' + $a + '"' } else { $a } }
+    $Commands.Add("$HostDisplay " + ($shown -join ' '))
 }
 $importTimes = Measure-Interleaved $importVariants $P.ImportRuns
 $Import = [ordered]@{ runs = $P.ImportRuns }
@@ -443,10 +450,10 @@ try {
     Reset-Simulator $sim0
     $jobEnvironment = @{ NAC_TOKEN = 'bench-key'; NAC_BASE_URL = $sim0.BaseUrl; NAC_BENCH_MODULE = $ModulePath; NAC_BENCH_PHONE = '+36791000000' }
     $jobVariants = [ordered]@{
-        module = @{ Arguments = $PwshPrefix + @('-NoProfile', '-File', $ModuleJob); Environment = $jobEnvironment }
-        irm    = @{ Arguments = $PwshPrefix + @('-NoProfile', '-File', $IrmJob); Environment = $jobEnvironment }
+        module = @{ Arguments = $HostPrefix + @('-NoProfile', '-File', $ModuleJob); Environment = $jobEnvironment }
+        irm    = @{ Arguments = $HostPrefix + @('-NoProfile', '-File', $IrmJob); Environment = $jobEnvironment }
     }
-    foreach ($v in $jobVariants.Values) { $Commands.Add("NAC_TOKEN=<key> NAC_BASE_URL=<sim> NAC_BENCH_MODULE=<module> NAC_BENCH_PHONE=<phone> $PwshFile $($v.Arguments -join ' ')") }
+    foreach ($v in $jobVariants.Values) { $Commands.Add("NAC_TOKEN=<key> NAC_BASE_URL=<sim> NAC_BENCH_MODULE=<module> NAC_BENCH_PHONE=<phone> $HostDisplay $(($v.Arguments | Select-Object -Skip $HostPrefix.Count) -join ' ')") }
     $statsBefore = Get-SimStats $sim0
     $jobTimes = Measure-Interleaved $jobVariants $P.JobRuns
     $statsAfter = Get-SimStats $sim0
@@ -645,7 +652,7 @@ $rows = foreach ($name in 'module', 'irm', 'sdk', 'fetch', 'httpclient', 'cmdlet
     }
 }
 $importRows = @(
-    [pscustomobject]@{ Process = 'pwsh -NoProfile -Command exit'; 'ms (median)' = '{0:N0}' -f $Import.bareMedianMs; 'over bare' = '-'; 'over trivial module' = '-' }
+    [pscustomobject]@{ Process = 'pwsh -NoProfile -Command exit (the runtime host and pwsh.dll directly)'; 'ms (median)' = '{0:N0}' -f $Import.bareMedianMs; 'over bare' = '-'; 'over trivial module' = '-' }
     foreach ($v in @(@('empty', 'Import-Module of an empty manifest module'), @('trivial', 'Import-Module of a trivial binary module (one cmdlet)'), @('module', 'Import-Module NetworkAsCode'))) {
         $ms = $Import["$($v[0])MedianMs"]
         [pscustomobject]@{ Process = $v[1]; 'ms (median)' = '{0:N0}' -f $ms; 'over bare' = '{0:+0;-0}' -f ($ms - $Import.bareMedianMs); 'over trivial module' = if ($v[0] -eq 'module') { '{0:+0;-0}' -f ($ms - $Import.trivialMedianMs) } else { '-' } }
@@ -704,7 +711,7 @@ $Results = [ordered]@{
     notes = @(
         "Per operation = sample time / (3 x rounds); each round is create, get, delete of a session of its own device; median over samples. Every client first runs $($P.Warmup) warm-up rounds, timed in blocks of $($P.WarmupBlock); 'steady after' is how many warm-up rounds ran before a block first came within 15 % of the client's median."
         'Floor 2 is Write-Output -InputObject called 4 times per round, each result assigned: the module loop calls 4 binary cmdlets per round (New-NacDevice, New-NacQodSession, Get-NacQodSession, Remove-NacQodSession), each binding named parameters and assigning its output.'
-        'Import: whole processes from the repository root (all pay the same `dotnet` tool-manifest lookup), the four variants interleaved with a rotating order, after 2 unmeasured runs of each.'
+        'Import and whole job: whole processes started as the runtime host with pwsh.dll of the running PowerShell (as a scheduler starts an installed pwsh; `dotnet pwsh` would add its tool-manifest lookup, ~0.4 s and noisy, to every variant), from the repository root; the variants interleaved with a rotating order, after 2 unmeasured runs of each.'
         'First call: Import-Module, New-NacDevice, Connect-Nac, then New-NacQodSession twice in a row (two devices); the difference is what the first API call costs on its own.'
         'Whole job: bench/jobs/ModuleJob.ps1 and bench/jobs/IrmJob.ps1 as `pwsh -NoProfile -File`, the token and endpoint in NAC_TOKEN / NAC_BASE_URL, interleaved, after 2 unmeasured runs of each.'
         'TCP connections: client-side ports of rows to/from the simulator port in `ss -Htan` (any state, TIME-WAIT included) after the run and not before it. The Invoke-RestMethod per-op loop (a connection per request) runs against a second simulator so that its TIME-WAIT ports, reused by the kernel, cannot hide the other clients'' connections.'
@@ -723,7 +730,7 @@ $md = [System.Text.StringBuilder]::new()
 function Add-Md([string] $line = '') { [void]$md.AppendLine($line) }
 function Add-MdTable($objects) {
     $props = @($objects[0].PSObject.Properties.Name)
-    Add-Md ('| ' + ($props -join ' | ') + ' |')
+    Add-Md ('| ' + (($props | ForEach-Object { $_.Replace('|', '\|') }) -join ' | ') + ' |')
     Add-Md ('|' + (($props | ForEach-Object { '---' }) -join '|') + '|')
     foreach ($o in $objects) { Add-Md ('| ' + (($props | ForEach-Object { "$($o.$_)".Replace('|', '\|') }) -join ' | ') + ' |') }
 }
