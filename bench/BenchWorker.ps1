@@ -345,9 +345,9 @@ switch ($Scenario) {
             [System.Threading.Tasks.Task]::WaitAll([System.Threading.Tasks.Task[]] @($tasks))
             @($tasks | Where-Object { [int]$_.Result.StatusCode -eq 201 }).Count
         }
-        # Warm-up: formatting is slow until several thousand objects have gone through it (JIT tiering of
-        # PowerShell's formatter: about 0.6 ms per session cold, 0.1 warm), so without it the small sizes would
-        # be measured cold and the large ones warm. 8 listings of 1,000, timed: the cold curve, reported apart.
+        # Warm-up: 8 listings of 1,000 through Format-Table | Out-String, timed and reported apart (the first
+        # listings of a session pay the formatter's cold start). Formatting cost per session is not linear: 1,000
+        # sessions take ~0.6 ms each, 10,000 ~0.12 ms each, and a 1,000 listed right after 3,000 took ~0.1 ms each.
         $null = Add-Sessions 1000
         $warmFormat = [System.Collections.Generic.List[double]]::new()
         for ($k = 0; $k -lt 8; $k++) {

@@ -717,7 +717,7 @@ $Results = [ordered]@{
         'TCP connections: client-side ports of rows to/from the simulator port in `ss -Htan` (any state, TIME-WAIT included) after the run and not before it. The Invoke-RestMethod per-op loop (a connection per request) runs against a second simulator so that its TIME-WAIT ports, reused by the kernel, cannot hide the other clients'' connections.'
         'Memory: each reading after a forced full GC (GC.Collect, WaitForPendingFinalizers, GC.Collect); "flat" = heap growth < 1 MiB (100 bytes per operation over 10,000) and working-set growth < 5 MiB between the reading after the warm-up and the last one.'
         'Bulk (1,000): devices built before the clock starts; the module pipes devices into New-NacQodSession -ThrottleLimit N and the created sessions into Remove-NacQodSession -ThrottleLimit N; the TS SDK runs a pool of 16 workers over createSessionV1 then deleteSessionV1 (maxRetries 0); ForEach-Object -Parallel -ThrottleLimit 16 runs Invoke-RestMethod POST then DELETE. Peak RSS = VmHWM of the client process over its whole life (runtime start and import included); RSS before = VmRSS just before the creates. Every item checked on the simulator (sessions created, deleted, left).'
-        'Listing: one device holding N sessions on distinct service ports, set up by a plain HttpClient (16 connections, not measured); after a warm-up of 8 formatted listings of 1,000 (timed, reported apart: the formatter is slow until thousands of objects have gone through it); median of the timings (at most 3 at 10,000).'
+        'Listing: one device holding N sessions on distinct service ports, set up by a plain HttpClient (16 connections, not measured); after a warm-up of 8 formatted listings of 1,000 (timed, reported apart); median of the timings (at most 3 at 10,000).'
         'Bulk clear (issue 7): setup made concurrently by a plain HttpClient and not measured; the process first warms up with one create and one clear.'
         'Rate-limited bulk (bench/Measure-RateLimitedBulk.ps1): the simulator''s gateway at --rate-limit 40 --rate-burst 10, a fresh key and a fresh pwsh per run; the ideal is (count - burst) / rate per phase; times include no warm-up.'
     )
@@ -784,7 +784,7 @@ Add-Md '## Listing one device''s sessions'
 Add-Md ''
 Add-MdTable @($listingRows)
 Add-Md ''
-Add-Md "Measured after a warm-up: formatting is slow until thousands of objects have gone through it. The warm-up's 8 listings of 1,000 sessions through Format-Table | Out-String took $(($Listing.warmupFormatTable1000Ms | ForEach-Object { '{0:N0}' -f $_ }) -join ', ') ms: the cold figures a first listing in a fresh session pays."
+Add-Md "Measured after a warm-up of 8 listings of 1,000 sessions through Format-Table | Out-String, which took $(($Listing.warmupFormatTable1000Ms | ForEach-Object { '{0:N0}' -f $_ }) -join ', ') ms (the first is what a first listing in a fresh session pays)."
 Add-Md ''
 Add-Md '## First call, whole job, memory, bulk clear'
 Add-Md ''
