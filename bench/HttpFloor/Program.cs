@@ -3,7 +3,7 @@
 // the session id read with JsonDocument. Prints one JSON object on stdout.
 //
 //   dotnet bench/HttpFloor/bin/Release/net10.0/HttpFloor.dll --base-url http://127.0.0.1:PORT
-//          [--warmup 50] [--samples 5] [--rounds 300] [--phone-base 36720000000]
+//          [--warmup 50] [--warmup-block 500] [--samples 5] [--rounds 300] [--phone-base 36720000000]
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -15,7 +15,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 
 string baseUrl = "";
-int warmup = 50, samples = 5, rounds = 300;
+int warmup = 50, warmupBlock = 500, samples = 5, rounds = 300;
 long phoneBase = 36720000000;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -24,6 +24,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
     {
         case "--base-url": baseUrl = value.TrimEnd('/'); break;
         case "--warmup": warmup = int.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--warmup-block": warmupBlock = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--samples": samples = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--phone-base": phoneBase = long.Parse(value, CultureInfo.InvariantCulture); break;
@@ -64,7 +65,15 @@ async Task Round()
     }
 }
 
-for (int i = 0; i < warmup; i++) await Round();
+// Warm-up in timed blocks (so the harness can show that the per-round time stopped falling), then the samples.
+var warmupBlocks = new List<(double totalMs, int rounds)>();
+for (int left = warmup; left > 0; left -= warmupBlock)
+{
+    int size = Math.Min(warmupBlock, left);
+    long blockStart = Stopwatch.GetTimestamp();
+    for (int i = 0; i < size; i++) await Round();
+    warmupBlocks.Add((Stopwatch.GetElapsedTime(blockStart).TotalMilliseconds, size));
+}
 var results = new List<(double totalMs, double perOpMs)>();
 for (int s = 0; s < samples; s++)
 {
@@ -81,6 +90,16 @@ using (var json = new Utf8JsonWriter(stdout))
     json.WriteString("client", "httpclient");
     json.WriteString("runtime", Environment.Version.ToString());
     json.WriteNumber("warmup", warmup);
+    json.WriteStartArray("warmupBlocks");
+    foreach (var (totalMs, size) in warmupBlocks)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("totalMs", totalMs);
+        json.WriteNumber("rounds", size);
+        json.WriteNumber("perOpMs", totalMs / (3.0 * size));
+        json.WriteEndObject();
+    }
+    json.WriteEndArray();
     json.WriteStartArray("samples");
     foreach (var (totalMs, perOpMs) in results)
     {
