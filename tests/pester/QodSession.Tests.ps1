@@ -302,6 +302,35 @@ Describe 'Errors from a simulator with faults and a fixed key' {
 }
 
 Describe 'Bulk work runs concurrently, bounded, with errors per item' {
+    It 'piped New- and Remove-NacQodSession count their items in a progress bar that completes; a single call shows none' {
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-Nac -Token simulator-key -BaseUrl '$($Sim.BaseUrl)'; " +
+            "`$s = `$input | New-NacQodSession -Profile QOS_S -Duration 60 -ServiceIpv4 233.252.0.2 -ThrottleLimit 3; `$s | Remove-NacQodSession -Confirm:`$false; `$s.Count")
+        $pipeInput = [System.Management.Automation.PSDataCollection[object]]::new()
+        foreach ($i in 1..6) { $pipeInput.Add((New-TestDevice)) }
+        $pipeInput.Complete()
+        $output = $ps.Invoke($pipeInput)
+        $ps.Streams.Error | Should -BeNullOrEmpty
+        $output | Should -Be 6
+        $progress = @($ps.Streams.Progress)
+        $ps.Dispose()
+        foreach ($bar in @(@{ Activity = 'Creating QoD sessions'; Status = '^\d of [2-6] devices done$' }, @{ Activity = 'Removing QoD sessions'; Status = '^\d of [2-6] sessions removed or failed$' })) {
+            $records = @($progress | Where-Object Activity -eq $bar.Activity)
+            $records | Should -Not -BeNullOrEmpty -Because "$($bar.Activity) shows a bar for a pipeline of 6"
+            # The cmdlet reuses one ProgressRecord, so every entry shows its last state: the last count, then Completed.
+            $records[-1].StatusDescription | Should -Match $bar.Status
+            $records[-1].RecordType | Should -Be 'Completed'
+        }
+
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript("Import-Module '$ModulePath'; Connect-Nac -Token simulator-key -BaseUrl '$($Sim.BaseUrl)'; " +
+            "`$s = New-NacQodSession -Device (New-NacDevice -PhoneNumber '+3670" + (Get-Random -Minimum 1000000 -Maximum 9999999) + "') -Profile QOS_S -Duration 60 -ServiceIpv4 233.252.0.2; Remove-NacQodSession -SessionId `$s.SessionId -Confirm:`$false")
+        $null = $ps.Invoke()
+        $ps.Streams.Error | Should -BeNullOrEmpty
+        $ps.Streams.Progress | Should -BeNullOrEmpty
+        $ps.Dispose()
+    }
+
     It 'Clear-NacQodSession removes many sessions with -ThrottleLimit and reports progress' {
         $slow = Start-NacSimulator -LatencyMs 50 -AvailableDelayMs 0
         try {

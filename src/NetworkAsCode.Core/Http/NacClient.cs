@@ -204,14 +204,14 @@ namespace NetworkAsCode.Http
         private async Task DelayWithin(Operation op, TimeSpan wait, Attempt failed)
         {
             if (wait >= op.Remaining)
-                throw Unresolved(failed, $"the {Seconds(op.Timeout)} s the operation may take do not allow another attempt; check before sending it again", null);
+                throw Unresolved(failed, $"the {NacDeadline.Tenths(op.Timeout)} s the operation may take do not allow another attempt; check before sending it again", null);
             try
             {
                 await Task.Delay(wait, op.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (op.Expired)
             {
-                throw Unresolved(failed, $"the {Seconds(op.Timeout)} s the operation may take ran out; check before sending it again", null);
+                throw Unresolved(failed, $"the {NacDeadline.Tenths(op.Timeout)} s the operation may take ran out; check before sending it again", null);
             }
         }
 
@@ -619,7 +619,7 @@ namespace NetworkAsCode.Http
                     wait = attempt.RetryAfter ?? TimeSpan.Zero;
                     rateRetries++;
                     if (Trace != null)
-                        Verbose($"{attempt.Request}: {attempt.Describe()} (rate limit); retry {rateRetries} in {Seconds(wait)} s, after the shared pause " +
+                        Verbose($"{attempt.Request}: {attempt.Describe()} (rate limit); retry {rateRetries} in {NacDeadline.Tenths(wait)} s, after the shared pause " +
                             "(rate-limit retries are bounded by the time limit, not by -MaxRetry).");
                 }
                 else
@@ -629,7 +629,7 @@ namespace NetworkAsCode.Http
                     // After a timed-out attempt the time is already spent: the retry goes at once.
                     wait = attempt.RetryAfter ?? (attempt.TimedOut ? TimeSpan.Zero : Backoff(retried - 1));
                     if (Trace != null)
-                        Verbose($"{attempt.Request}: {attempt.Describe()}; retry {retried} of {policy.MaxRetries} in {Seconds(wait)} s.");
+                        Verbose($"{attempt.Request}: {attempt.Describe()}; retry {retried} of {policy.MaxRetries} in {NacDeadline.Tenths(wait)} s.");
                 }
                 if (wait >= op.Remaining) return Final(attempt, op, retried, deadline: true);
                 if (wait > TimeSpan.Zero)
@@ -656,7 +656,6 @@ namespace NetworkAsCode.Http
             return attempt;
         }
 
-        private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
         /// <summary>The most an answer may hold, after decompression: 32 MiB (about 80,000 sessions in one list).</summary>
         public const long DefaultMaxAnswerBytes = 32L * 1024 * 1024;
@@ -684,9 +683,8 @@ namespace NetworkAsCode.Http
             long started = Stopwatch.GetTimestamp();
             try
             {
-                bool inline = _inline && SendInline != null;
-                using var response = inline
-                    ? SendInline!(_http, message, HttpCompletionOption.ResponseHeadersRead, op.Token)
+                using var response = _inline && SendInline != null
+                    ? SendInline(_http, message, HttpCompletionOption.ResponseHeadersRead, op.Token)
                     : await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, op.Token).ConfigureAwait(false);
                 int status = (int)response.StatusCode;
                 string echoed = HeaderValue(response, "x-correlator") ?? correlator;
@@ -719,8 +717,8 @@ namespace NetworkAsCode.Http
             }
             catch (OperationCanceledException) when (!op.User.IsCancellationRequested)
             {
-                string waited = (ElapsedMs(started) / 1000.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
-                string seconds = op.Timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                string waited = NacDeadline.Tenths(TimeSpan.FromMilliseconds(ElapsedMs(started)));
+                string seconds = NacDeadline.Seconds(op.Timeout);
                 Verbose($"{label} timed out after {waited} s (x-correlator {correlator})");
                 return new Attempt(label, correlator, number)
                 {
@@ -961,10 +959,10 @@ namespace NetworkAsCode.Http
         private NacException Failure(Attempt a, string? note = null)
         {
             string tail = note == null ? "" : " " + note;
-            string spent = $"{a.TotalAttempts} attempt{(a.TotalAttempts == 1 ? "" : "s")} in {Seconds(a.Elapsed)} s";
+            string spent = $"{a.TotalAttempts} attempt{(a.TotalAttempts == 1 ? "" : "s")} in {NacDeadline.Tenths(a.Elapsed)} s";
             if (a.TimedOut)
             {
-                string seconds = a.Deadline.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+                string seconds = NacDeadline.Seconds(a.Deadline);
                 string what = a.TotalAttempts == 0
                     ? $"nothing was sent: the rate-limit pacer's waits used up the {seconds} s the operation may take"
                     : $"{a.Failure ?? "no answer"}; gave up after {spent}";
@@ -995,9 +993,9 @@ namespace NetworkAsCode.Http
             if (fault != null)
                 return new NacGatewayException(fault.Value, GatewayMessage(fault.Value, status, text), a.Status, text, a.Request, a.Correlator, a.RequestId);
             if (a.IsRateLimit && a.DeadlineReached)
-                tail = $" Rate-limited on every one of {spent}: the {Seconds(a.Deadline)} s the operation may take ran out. Raise -TimeoutSec, or lower -ThrottleLimit.{tail}";
+                tail = $" Rate-limited on every one of {spent}: the {NacDeadline.Tenths(a.Deadline)} s the operation may take ran out. Raise -TimeoutSec, or lower -ThrottleLimit.{tail}";
             else if (a.DeadlineReached)
-                tail = $" Gave up after {spent}: the next wait would pass the {Seconds(a.Deadline)} s the operation may take.{tail}";
+                tail = $" Gave up after {spent}: the next wait would pass the {NacDeadline.Tenths(a.Deadline)} s the operation may take.{tail}";
             return new NacApiException(a.Status, a.Reason, code, text == null ? null : Scrub(text), a.Request, a.Correlator, a.RetryAfter, tail.Length == 0 ? null : tail.TrimStart(), a.RequestId);
         }
 

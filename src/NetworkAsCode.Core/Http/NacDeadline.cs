@@ -74,6 +74,12 @@ namespace NetworkAsCode.Http
             }
         }
 
+        /// <summary>Seconds with one decimal, for times measured ("after 4.2 s").</summary>
+        internal static string Tenths(TimeSpan span) => span.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>Seconds without a needless decimal, for limits ("the 30 s the operation may take").</summary>
+        internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
         internal static long StopwatchTicks(TimeSpan span) => (long)(span.Ticks * (double)Stopwatch.Frequency / TimeSpan.TicksPerSecond);
 
         internal static TimeSpan FromStopwatchTicks(long ticks) => TimeSpan.FromTicks((long)(ticks * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));

@@ -156,9 +156,9 @@ namespace NetworkAsCode.Http
                 var now = await flow.Step("read the session", () => _client.GetSessionAsync(sessionId, cancel)).ConfigureAwait(false);
                 if (now.Device == null && before != null) now.Device = before.Device;
                 if (!string.Equals(now.Status, "REQUESTED", StringComparison.OrdinalIgnoreCase)) throw;
-                Verbose($"QoD session {sessionId} is still REQUESTED: waiting until it is AVAILABLE (at most {Seconds(flow.Deadline.Remaining)} s, what is left of {Seconds(flow.Deadline.Limit)} s) to extend it.");
+                Verbose($"QoD session {sessionId} is still REQUESTED: waiting until it is AVAILABLE (at most {NacDeadline.Seconds(flow.Deadline.Remaining)} s, what is left of {NacDeadline.Seconds(flow.Deadline.Limit)} s) to extend it.");
                 var available = await WaitAsync(now, flow, " It was not extended.", cancel).ConfigureAwait(false);
-                flow.Done($"it was AVAILABLE after {Seconds(flow.Deadline.Elapsed)} s");
+                flow.Done($"it was AVAILABLE after {NacDeadline.Seconds(flow.Deadline.Elapsed)} s");
                 return await flow.Step($"extend it by {additionalSeconds} s",
                     () => _client.ExtendSessionAsync(sessionId, additionalSeconds, cancel, available)).ConfigureAwait(false);
             }
@@ -280,7 +280,7 @@ namespace NetworkAsCode.Http
                 }
             }
 
-            private string Limit => $"the {Seconds(Deadline.Limit)} s this operation may take (-TimeoutSec, else NAC_TIMEOUT_SEC)";
+            private string Limit => $"the {NacDeadline.Seconds(Deadline.Limit)} s this operation may take (-TimeoutSec, else NAC_TIMEOUT_SEC)";
 
             /// <summary>
             /// The next step: not started once the deadline is spent; a timeout inside it says what the flow had
@@ -312,7 +312,7 @@ namespace NetworkAsCode.Http
                     $"Allow longer with -TimeoutSec, or check it with Get-NacQodSession -SessionId {current.SessionId}.");
             }
 
-            private string Elapsed => Deadline.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+            private string Elapsed => NacDeadline.Tenths(Deadline.Elapsed);
         }
 
         private static NacApiException ConflictWithOthers(NacApiException conflict, IReadOnlyList<QodSession> sessions)
@@ -330,7 +330,6 @@ namespace NetworkAsCode.Http
         private static bool IsAvailable(QodSession s) => string.Equals(s.Status, "AVAILABLE", StringComparison.OrdinalIgnoreCase);
         private static bool IsUnavailable(QodSession s) => string.Equals(s.Status, "UNAVAILABLE", StringComparison.OrdinalIgnoreCase);
 
-        private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
         private static string When(DateTimeOffset? t) => t.HasValue ? t.Value.ToString("o", CultureInfo.InvariantCulture) : "not yet known";
 
         private void Verbose(string line) => _client.TraceVerbose(line);

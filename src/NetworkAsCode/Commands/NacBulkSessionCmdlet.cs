@@ -14,28 +14,22 @@ namespace NetworkAsCode.Commands
     public abstract class NacBulkSessionCmdlet<TResult> : NacSessionCmdlet
     {
         private BoundedWork<(string id, QodSession? known), TResult>? _work;
-        private Progress? _progress;
-        private string _done = "";
-        private int _started;
-        private int _finished;
 
         /// <summary>Sets up the work; the derived cmdlet calls it from BeginProcessing, after the base's.</summary>
         protected void StartBulk(int limit, int activityId, string activity, string done,
             Func<(string id, QodSession? known), CancellationToken, Task<TResult>> operation,
             Action<(string id, QodSession? known), TResult> succeeded)
         {
-            _done = done;
             // One session given as a parameter: nothing to overlap, so it runs on the pipeline thread like a single call.
             if (!MyInvocation.ExpectingInput && (ParameterSetName == ByObject || SessionId?.Length == 1)) limit = 1;
-            _progress = new Progress(this, activityId, activity);
             _work = new BoundedWork<(string id, QodSession? known), TResult>(this, limit, operation,
-                (target, result) => { succeeded(target, result); Finished(); },
+                succeeded,
                 (target, error) =>
                 {
                     if (error is NacException) WriteNacError(error, (object?)target.known ?? target.id);
                     else throw error;
-                    Finished();
                 });
+            _work.ShowProgress(new Progress(this, activityId, activity), (finished, started) => $"{finished} of {started} sessions {done} or failed");
         }
 
         /// <summary>Starts the action on every session this record names, each once confirmed.</summary>
@@ -44,27 +38,10 @@ namespace NetworkAsCode.Commands
             foreach (var target in Targets())
             {
                 if (!ConfirmAction(target.id, action)) continue;
-                _started++;
                 _work!.Start(target);
             }
         }
 
-        protected override void EndProcessing()
-        {
-            try
-            {
-                _work?.Finish();
-            }
-            finally
-            {
-                _progress?.Complete();
-            }
-        }
-
-        private void Finished()
-        {
-            _finished++;
-            if (_started > 1) _progress?.Update(_finished, 0, $"{_finished} of {_started} sessions {_done} or failed");
-        }
+        protected override void EndProcessing() => _work?.Finish();
     }
 }

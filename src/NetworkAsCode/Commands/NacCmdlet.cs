@@ -231,15 +231,47 @@ namespace NetworkAsCode.Commands
             /// </summary>
             public Action<IReadOnlyList<(TItem item, TResult result)>, IReadOnlyList<TItem>>? Stopped { get; set; }
 
+            private Progress? _progress;
+            private Func<int, int, string>? _status;
+            private int _started, _finished;
+
+            /// <summary>
+            /// A progress bar for long pipelines, updated as items finish (succeeded or failed) once more than one was
+            /// started; the total is unknown, so it counts. <paramref name="status"/> gets (finished, started).
+            /// Completed by <see cref="Finish"/>.
+            /// </summary>
+            public void ShowProgress(Progress progress, Func<int, int, string> status)
+            {
+                _progress = progress;
+                _status = status;
+            }
+
             /// <summary>Starts one operation, first waiting for a free slot (when called from a callback, queues it).</summary>
             public void Start(TItem item)
             {
+                _started++;
                 _pending.Enqueue(item);
                 Drain(all: false);
             }
 
-            /// <summary>Waits for everything started, including what callbacks start meanwhile.</summary>
-            public void Finish() => Drain(all: true);
+            /// <summary>Waits for everything started, including what callbacks start meanwhile, then completes the progress bar.</summary>
+            public void Finish()
+            {
+                try
+                {
+                    Drain(all: true);
+                }
+                finally
+                {
+                    _progress?.Complete();
+                }
+            }
+
+            private void Counted()
+            {
+                _finished++;
+                if (_started > 1 && _progress != null) _progress.Update(_finished, 0, _status!(_finished, _started));
+            }
 
             private void Drain(bool all)
             {
@@ -290,6 +322,7 @@ namespace NetworkAsCode.Commands
                 if (task.Status == TaskStatus.RanToCompletion)
                 {
                     _succeeded(item, task.Result);
+                    Counted();
                     return;
                 }
                 if (task.IsCanceled && _cmdlet.CancelToken.IsCancellationRequested)
@@ -309,6 +342,7 @@ namespace NetworkAsCode.Commands
                     _cmdlet.ThrowNacError(error, item);
                 }
                 _failed(item, error);
+                Counted();
             }
 
             /// <summary>Gives the operations in flight a moment to end (they see the cancelled token), then tells <see cref="Stopped"/>.</summary>

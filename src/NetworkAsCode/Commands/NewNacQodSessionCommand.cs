@@ -46,26 +46,22 @@ namespace NetworkAsCode.Commands
 
         private BoundedWork<QodSessionRequest, QodSession>? _work;
         private readonly List<QodSession> _created = new List<QodSession>();
-        private Progress? _progress;
-        private int _started;
-        private int _finished;
 
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            _progress = new Progress(this, 0x4E4144, "Creating QoD sessions");
             var flows = new QodSessionFlows(Client);
             // Each create is one operation with one deadline (-TimeoutSec): its conflict handling and -Wait included.
             var options = new SessionCreateOptions { IfExists = IfExists, WaitUntilAvailable = Wait };
             _work = new BoundedWork<QodSessionRequest, QodSession>(this, ThrottleLimit,
                 (request, cancel) => flows.CreateAsync(request, options, cancel),
-                (_, session) => { _created.Add(session); WriteSession(session); Finished(); },
+                (_, session) => { _created.Add(session); WriteSession(session); },
                 (request, error) =>
                 {
                     if (error is NacException || error is NacValidationException) WriteNacError(error, request.Device);
                     else throw error;
-                    Finished();
                 });
+            _work.ShowProgress(new Progress(this, 0x4E4144, "Creating QoD sessions"), (finished, started) => $"{finished} of {started} devices done");
             _work.Stopped = (done, unknown) =>
             {
                 foreach (var (_, session) in done) _created.Add(session);
@@ -93,24 +89,7 @@ namespace NetworkAsCode.Commands
             if (text.Length > 0) WarnEvenWhenStopping(text.ToString());
         }
 
-        protected override void EndProcessing()
-        {
-            try
-            {
-                _work?.Finish();
-            }
-            finally
-            {
-                _progress?.Complete();
-            }
-        }
-
-        private void Finished()
-        {
-            _finished++;
-            // A bar only for long pipelines: the total is unknown, so it counts.
-            if (_started > 1) _progress?.Update(_finished, 0, $"{_finished} of {_started} devices done");
-        }
+        protected override void EndProcessing() => _work?.Finish();
 
         protected override void ProcessRecord()
         {
@@ -130,7 +109,6 @@ namespace NetworkAsCode.Commands
             }
 
             if (!ConfirmAction(Device.ToString(), $"Create QoD session ({Profile}, {Duration} s)")) return;
-            _started++;
             _work!.Start(request);
         }
     }
