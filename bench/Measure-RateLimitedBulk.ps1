@@ -20,7 +20,9 @@ param(
     [int] $Count = 300,
     [int] $Rate = 40,
     [int] $Burst = 10,
-    [int[]] $ThrottleLimits = @(1, 16, 32)
+    [int[]] $ThrottleLimits = @(1, 16, 32),
+    # Seconds of Retry-After for each variant; 0 sends none (as the real gateway does).
+    [int[]] $RetryAfter = @(0, 1)
 )
 
 $ErrorActionPreference = 'Stop'
@@ -60,22 +62,23 @@ Set-Content -Path $workerPath -Value $worker -Encoding utf8
 Import-Module $ModulePath -Force
 $runs = [System.Collections.Generic.List[object]]::new()
 $phone = 36780000000
-foreach ($retryAfter in @($null, 1)) {
-    $extra = if ($null -ne $retryAfter) { @{ RateLimitRetryAfterSec = $retryAfter } } else { @{} }
+foreach ($variant in $RetryAfter) {
+    $raSeconds = if ($variant -gt 0) { $variant } else { $null }
+    $extra = if ($null -ne $raSeconds) { @{ RateLimitRetryAfterSec = $raSeconds } } else { @{} }
     $sim = Start-NacSimulator -NoConnect -AvailableDelayMs 0 -RateLimit $Rate -RateBurst $Burst @extra
     try {
         foreach ($limit in $ThrottleLimits) {
             $phone += 10000
             $key = 'bench-rate-' + [guid]::NewGuid().ToString('N').Substring(0, 8)   # a fresh key: a full bucket
             $before = Invoke-RestMethod ([Uri]::new($sim.BaseUrl, '/_simulator/stats'))
-            $label = "Retry-After $(if ($null -eq $retryAfter) { 'none' } else { "$retryAfter s" }), -ThrottleLimit $limit"
+            $label = "Retry-After $(if ($null -eq $raSeconds) { 'none' } else { "$raSeconds s" }), -ThrottleLimit $limit"
             Write-Host "== $label" -ForegroundColor Cyan
             $line = & $Pwsh @PwshArgs -NoProfile -NonInteractive -File $workerPath -ModulePath $ModulePath -BaseUrl $sim.BaseUrl -Key $key -Count $Count -ThrottleLimit $limit -PhoneBase $phone |
                 Select-Object -Last 1
             $result = $line | ConvertFrom-Json -AsHashtable
             $after = Invoke-RestMethod ([Uri]::new($sim.BaseUrl, '/_simulator/stats'))
             $run = [ordered]@{
-                retryAfter = $retryAfter; throttleLimit = $limit; count = $Count
+                retryAfter = $raSeconds; throttleLimit = $limit; count = $Count
                 createMs = [math]::Round($result.createMs); removeMs = [math]::Round($result.removeMs); idealMs = [math]::Round($IdealMs)
                 createRatio = [math]::Round($result.createMs / $IdealMs, 2); removeRatio = [math]::Round($result.removeMs / $IdealMs, 2)
                 created = $result.created; distinct = $result.distinct; createErrors = $result.createErrors; removeErrors = $result.removeErrors

@@ -170,6 +170,37 @@ namespace NetworkAsCode.Core.Tests
         }
 
         [Fact]
+        public async Task After_429s_with_Retry_After_the_pacer_learns_the_rate_and_stops_meeting_the_limit()
+        {
+            // One worker against 100 requests/s, a burst of 5 and Retry-After: 1. Unpaced, each 429 holds the only
+            // worker back a second, the bucket refills only its burst, and the next 5 creates meet the limit
+            // again: one 429 per 5 creates (30 for 150). Paced, the first 429 starts a probe, the next bounds the
+            // rate, and the rest go just below it.
+            var server = new GatewayServer(rate: 100, burst: 5, retryAfter: "1");
+            var pacer = new NacPacer();
+            var client = Client(server, pacer);
+            Assert.Empty((await CreateMany(client, 150, 1)).Select(f => f.Message));
+            Assert.Equal(150, server.Created);
+            Assert.Equal(150, server.SessionIds.Distinct().Count());
+            Assert.True(server.RateLimited >= 2, $"the test meant to meet the limit ({server.RateLimited} 429s)");
+            Assert.True(server.RateLimited <= 4, $"{server.RateLimited} 429s for 150 creates");
+            Assert.False(pacer.Probing);
+            Assert.InRange(pacer.Rate, 70, 100);
+        }
+
+        [Fact]
+        public async Task Without_Retry_After_a_429_does_not_pace_starts()
+        {
+            // A 429 without Retry-After costs only the short shared pause: the window and the pauses handle it.
+            var server = new GatewayServer(rate: 200, burst: 10);
+            var pacer = new NacPacer();
+            Assert.Empty((await CreateMany(Client(server, pacer), 100, 16)).Select(f => f.Message));
+            Assert.True(server.RateLimited > 0, "the test meant to meet the limit");
+            Assert.True(pacer.Engaged);
+            Assert.Equal(0, pacer.Rate);
+        }
+
+        [Fact]
         public async Task A_429_cuts_the_requests_in_flight_for_every_client_of_the_key()
         {
             // The gateway counts requests in flight; after the first 429 the pacer allows fewer at once.

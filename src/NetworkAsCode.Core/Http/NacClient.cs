@@ -600,7 +600,7 @@ namespace NetworkAsCode.Http
                 {
                     if (limited) op.EndAttempt();
                 }
-                _pacer.Leave(admission, attempt.Succeeded ? NacPacer.Outcome.Succeeded : attempt.IsRateLimit ? NacPacer.Outcome.RateLimited : NacPacer.Outcome.Failed);
+                _pacer.Leave(admission, attempt.Succeeded ? NacPacer.Outcome.Succeeded : attempt.IsRateLimit ? NacPacer.Outcome.RateLimited : NacPacer.Outcome.Failed, attempt.RetryAfter);
                 last = attempt;
                 if (attempt.Succeeded) return Final(attempt, op, retried, deadline: false);
                 if (attempt.TimedOut && op.Expired) return Final(attempt, op, retried, deadline: true);
