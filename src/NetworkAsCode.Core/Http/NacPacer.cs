@@ -65,6 +65,8 @@ namespace NetworkAsCode.Http
         private const double MaxWindow = 1024;
         private const double MinRate = 0.1;                 // request starts per second
         private const double PaceBelow = 0.97;              // of the learned rate: the bucket keeps a little slack
+        private const double QuietGrowthPerSecond = 0.05;   // of a learned rate, with requests in flight
+        private static readonly TimeSpan QuietGrowthAfter = TimeSpan.FromSeconds(2);
 
         private readonly object _gate = new object();
         private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new LinkedList<TaskCompletionSource<bool>>();
@@ -83,6 +85,7 @@ namespace NetworkAsCode.Http
         private bool _rateMode;
         private double _rate;               // request starts per second; 0 = starts are not paced
         private bool _probing;              // no estimate yet: the rate doubles until 429s bound it
+        private bool _concurrent;           // the first 429 came with other requests in flight
         private double _learned;            // the last estimate, kept when the pacer steps aside
         private long _rateGrown;            // Stopwatch timestamp of the last growth
         private double _credit;             // the starts the gateway's bucket should allow now (below 0: reserved ahead)
@@ -310,11 +313,11 @@ namespace NetworkAsCode.Http
                     _engaged = true;
                     // Half of what was in flight when the limit was hit (this request included).
                     _window = Math.Max(1, (Volatile.Read(ref _inFlight) + 1) / 2);
-                    if (costly) StartRatePacing(now, retryAfter!.Value);
+                    if (costly) StartRatePacing(now, retryAfter!.Value, concurrent: Volatile.Read(ref _inFlight) > 0);
                     StartPause(now, escalate: false);
                     return;
                 }
-                if (costly && !_rateMode) StartRatePacing(now, retryAfter!.Value);
+                if (costly && !_rateMode) StartRatePacing(now, retryAfter!.Value, concurrent: _window > 1 || Volatile.Read(ref _inFlight) > 0);
                 else if (_rateMode && admission.Started != 0)
                 {
                     _model.Add(admission.Started, now, limited: true);
@@ -345,9 +348,10 @@ namespace NetworkAsCode.Http
         /// begins at the burst spent before this 429 per Retry-After (the bucket refilled at least that fast) and
         /// doubles until 429s bound it.
         /// </summary>
-        private void StartRatePacing(long now, TimeSpan retryAfter)
+        private void StartRatePacing(long now, TimeSpan retryAfter, bool concurrent)
         {
             _rateMode = true;
+            _concurrent = concurrent;
             int stretch = _stretchCount = Math.Max(1, Volatile.Read(ref _stretch));
             _stretchFirstLimited = now - Volatile.Read(ref _stretchStart);
             _burstRefined = false;
@@ -378,7 +382,7 @@ namespace NetworkAsCode.Http
                 // its pass through the gateway): about a third of a token all told.
                 double burst = Math.Max(1, Math.Round(_stretchCount - (Math.Sqrt(low * high) * seconds) + 0.3));
                 double before = _model.Burst;
-                if (burst == before) return;
+                if (burst >= before) return;
                 _model.Burst = burst;
                 if (!_model.Estimate(MinRate, out double low2, out double high2) || high2 > low2 * 1.25)
                 {
@@ -453,14 +457,23 @@ namespace NetworkAsCode.Http
 
         /// <summary>
         /// While probing, the rate doubles with every <see cref="ProbeDoubling"/> that requests wait for their starts.
-        /// A learned rate stays put: if the limit rises, the pacer finds out when it steps aside after
-        /// <see cref="QuietPeriod"/>.
+        /// A learned rate stays put one request at a time (if the limit rises, the pacer finds out when it steps
+        /// aside after <see cref="QuietPeriod"/>), and creeps up with several in flight.
         /// </summary>
         private void Probe(long now)
         {
             double seconds = (now - _rateGrown) / (double)Stopwatch.Frequency;
             _rateGrown = now;
-            if (!_probing) return;
+            if (!_probing)
+            {
+                // With other requests in flight a 429 holds back only its own item, while a rate learned too low
+                // (from a burst guessed too large) would hold back every one: after a few seconds without a 429
+                // the rate creeps up until one shows where the limit is. One at a time, each 429 stalls the run:
+                // the learned rate stays.
+                if (_concurrent && now - _last429 > Ticks(QuietGrowthAfter) && seconds > 0)
+                    _rate *= 1 + (QuietGrowthPerSecond * Math.Min(seconds, 2 / _rate));
+                return;
+            }
             // Time nobody waited for a start (idle, or held by something else) teaches nothing: two intervals at most count.
             seconds = Math.Min(seconds, 2 / _rate);
             if (seconds > 0) _rate *= Math.Pow(2, seconds / ProbeDoubling.TotalSeconds);
