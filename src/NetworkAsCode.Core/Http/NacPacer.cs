@@ -412,9 +412,9 @@ namespace NetworkAsCode.Http
             {
                 _model.Burst = guessed;
                 // No token bucket explains these answers (the limit changed, or another client shares the key):
-                // start over from this 429, on the safe side of what was paced, and probe again.
+                // start over from this 429, a step below what was paced, and probe again.
                 _model.Anchor(now, _model.Burst);
-                _rate = Math.Max(MinRate, Math.Min(_rate, high) * 0.9);
+                _rate = Math.Max(MinRate, _rate * 0.9);
                 _probing = true;
                 _creditMax = 1;
             }
