@@ -4,14 +4,17 @@
     Bulk work behind the gateway's rate limit: how long 300 creates and 300 removes take against the time the rate
     allows, and whether any item is lost. Run by bench/Invoke-Benchmark.ps1 (build.ps1 Bench), or alone.
 .DESCRIPTION
-    For each Retry-After variant (none, as the real gateway sends; then 1 s), the bundled simulator is started with
-    -RateLimit/-RateBurst, and for each -ThrottleLimit a fresh pwsh imports the module, pipes -Count devices into
-    New-NacQodSession, then pipes the created sessions into Remove-NacQodSession. Each run records its times, its
+    For each Retry-After variant (-RetryAfter; by default none, as the real gateway sends, then 1 s), the bundled
+    simulator is started with -RateLimit/-RateBurst, and for each -ThrottleLimit a fresh pwsh imports the module,
+    pipes -Count devices into New-NacQodSession, then pipes the created sessions into Remove-NacQodSession. Each run records its times, its
     errors, the distinct sessions created, the sessions left on the server, and the gateway's 429 count.
     The ideal is the time the token bucket allows: (Count - Burst) / Rate seconds per phase.
     Writes <OutDir>/rate-limited.json and returns the same object.
 .EXAMPLE
     dotnet pwsh ./bench/Measure-RateLimitedBulk.ps1 -ModulePath ./out/NetworkAsCode -OutDir ./out/bench
+.EXAMPLE
+    dotnet pwsh ./bench/Measure-RateLimitedBulk.ps1 -RetryAfter 1 -ThrottleLimits 1
+    Only the case of one request at a time behind a gateway that sends Retry-After: 1.
 #>
 [CmdletBinding()]
 param(
