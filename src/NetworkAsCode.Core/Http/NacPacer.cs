@@ -86,10 +86,10 @@ namespace NetworkAsCode.Http
         private double _rate;               // request starts per second; 0 = starts are not paced
         private bool _probing;              // no estimate yet: the rate doubles until 429s bound it
         private bool _concurrent;           // the first 429 came with other requests in flight
-        private double _learned;            // the last estimate, kept when the pacer steps aside
+        private double _learned;            // the rate paced when the pacer last stepped aside (0: none yet)
         private long _rateGrown;            // Stopwatch timestamp of the last growth
         private double _credit;             // the starts the gateway's bucket should allow now (below 0: reserved ahead)
-        private double _creditMax;          // the starts that may go at once: the bucket's burst, less two for safety
+        private double _creditMax;          // the starts that may go at once: LearnedBurst, or less while probing
         private long _creditAt;             // Stopwatch timestamp _credit was last brought up to date
         private bool _burstRefined;         // the burst estimate has been corrected for the refill during the first burst
         private int _stretch;               // successes since the last lull (the first of them emptied the bucket's burst)
@@ -215,13 +215,13 @@ namespace NetworkAsCode.Http
                         return default;
                     }
                     long now = Stopwatch.GetTimestamp();
-                    if (now - _last429 > Ticks(QuietPeriod))
+                    if (now - _last429 > NacDeadline.StopwatchTicks(QuietPeriod))
                     {
                         // Long enough without a 429: step aside until the next one.
                         _engaged = false;
                         _window = MaxWindow;
                         _escalation = 0;
-                        if (_rateMode && !_probing) _learned = _rate / PaceBelow;
+                        if (_rateMode && !_probing) _learned = _rate;
                         _rateMode = false;
                         _rate = 0;
                         _model.Clear();
@@ -230,7 +230,7 @@ namespace NetworkAsCode.Http
                         return default;
                     }
                     if (now < _pauseUntil)
-                        pause = TimeSpan.FromTicks((long)((_pauseUntil - now) * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+                        pause = NacDeadline.FromStopwatchTicks(_pauseUntil - now);
                     else if (Volatile.Read(ref _inFlight) < Math.Max(1, (int)_window))
                     {
                         Interlocked.Increment(ref _inFlight);
@@ -243,7 +243,7 @@ namespace NetworkAsCode.Http
                         long wait = _credit >= 0 ? 0 : (long)(-_credit / _rate * Stopwatch.Frequency);
                         held = new Admission(true, _generation, now + wait);
                         if (wait <= 0) return held;
-                        pace = TimeSpan.FromTicks((long)(wait * (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+                        pace = NacDeadline.FromStopwatchTicks(wait);
                     }
                     else
                     {
@@ -358,12 +358,12 @@ namespace NetworkAsCode.Http
             _model.Anchor(now, stretch);
             double seconds = Math.Min(60, Math.Max(0.1, retryAfter.TotalSeconds));
             _probing = _learned <= 0;
-            _rate = _probing ? Math.Max(MinRate, stretch / seconds) : _learned * PaceBelow;
+            _rate = _probing ? Math.Max(MinRate, stretch / seconds) : _learned;
             _rateGrown = now;
             // While probing, a little less than the burst goes at once (the bucket refilled while the item waited
             // out its Retry-After); then the rate climbs from a bucket that is nearly empty, not full, so the
             // refill is not lost.
-            _creditMax = _probing ? Math.Max(1, Math.Floor(0.8 * stretch) - 1) : Math.Max(1, _model.Burst - 2);
+            _creditMax = _probing ? Math.Max(1, Math.Floor(0.8 * stretch) - 1) : LearnedBurst;
             _credit = 0;
             _creditAt = now;
         }
@@ -425,7 +425,7 @@ namespace NetworkAsCode.Http
                     _burstRefined = true;
                     RefineBurst(ref low, ref high);
                 }
-                _creditMax = Math.Max(1, _model.Burst - 2);
+                _creditMax = LearnedBurst;
                 // Just below the middle of the bounds, and never below what the successes proved.
                 _rate = Math.Max(MinRate, Math.Max(low, Math.Sqrt(low * high) * PaceBelow));
                 _probing = false;
@@ -445,6 +445,9 @@ namespace NetworkAsCode.Http
             Refill(now);
             _credit = Math.Min(_credit, 0);
         }
+
+        /// <summary>The starts a learned rate lets go at once: the bucket's burst, less two for safety.</summary>
+        private double LearnedBurst => Math.Max(1, _model.Burst - 2);
 
         private void Refill(long now)
         {
@@ -470,7 +473,7 @@ namespace NetworkAsCode.Http
                 // (from a burst guessed too large) would hold back every one: after a few seconds without a 429
                 // the rate creeps up until one shows where the limit is. One at a time, each 429 stalls the run:
                 // the learned rate stays.
-                if (_concurrent && now - _last429 > Ticks(QuietGrowthAfter) && seconds > 0)
+                if (_concurrent && now - _last429 > NacDeadline.StopwatchTicks(QuietGrowthAfter) && seconds > 0)
                     _rate *= 1 + (QuietGrowthPerSecond * Math.Min(seconds, 2 / _rate));
                 return;
             }
@@ -485,7 +488,7 @@ namespace NetworkAsCode.Http
             else if (_escalation > 0) _escalation--;
             double ms = BasePause.TotalMilliseconds * Math.Pow(2, _escalation);
             ms = Math.Min(ms, MaxPause.TotalMilliseconds) * (0.5 + NextJitter());
-            _pauseUntil = now + Ticks(TimeSpan.FromMilliseconds(ms));
+            _pauseUntil = now + NacDeadline.StopwatchTicks(TimeSpan.FromMilliseconds(ms));
             _generation++;
             _successSincePause = false;
             Interlocked.Increment(ref _paused);
@@ -503,8 +506,6 @@ namespace NetworkAsCode.Http
         {
             while (_waiters.First != null) WakeOne();
         }
-
-        private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
 
         private static readonly Random Jitter = new Random();
 
