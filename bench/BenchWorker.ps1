@@ -9,7 +9,8 @@
                    timed blocks of -WarmupBlock, then -Samples x -Rounds
       IrmOps       the same rounds through a hand-written Invoke-RestMethod script (ConvertTo-Json + 3 x Invoke-RestMethod)
       CmdletFloor  floor 2: the same loop with 4 trivial binary cmdlet calls per round (Write-Output -InputObject)
-      FirstCall    in-process Import-Module time, the first New-NacQodSession and the second, and the first calls after it
+      FirstCall    in-process Import-Module time, the first New-NacQodSession and the second, and the first calls after it;
+                   -Client Irm: the first Invoke-RestMethod POST of the process and the second
       Memory       working set and managed heap (after a forced GC) after import, after -Warmup operations and at
                    -Checkpoints points over -Operations more (-Client Module or Irm)
       BulkClear    Clear-NacQodSession of one device holding -Count sessions (simulator with latency)
@@ -178,9 +179,24 @@ switch ($Scenario) {
     }
 
     'FirstCall' {
+        if ($Client -eq 'Irm') {
+            # The peer's first call: the first Invoke-RestMethod POST of a fresh pwsh (body from a hashtable, as the
+            # IrmOps loop writes it) and right after it the second; both sessions deleted after the timing.
+            $t = [ordered]@{ client = 'Irm' }
+            $ids = foreach ($k in 0, 1) {
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                $body = @{ qosProfile = 'QOS_L'; device = @{ phoneNumber = '+' + ($PhoneBase + $k) }; applicationServer = @{ ipv4Address = '233.252.0.2' }; duration = 600 } | ConvertTo-Json -Compress
+                $s = Invoke-RestMethod -Method Post -Uri $Sessions -Headers $Headers -Body $body -ContentType 'application/json'
+                $t[$(if ($k -eq 0) { 'firstCallMs' } else { 'secondCallMs' })] = $sw.Elapsed.TotalMilliseconds
+                $s.sessionId
+            }
+            foreach ($id in $ids) { $null = Invoke-RestMethod -Method Delete -Uri "$Sessions/$id" -Headers $Headers }
+            Save-Result $t
+            break
+        }
         # Import, then Connect-Nac and New-NacDevice (no request), then the first New-NacQodSession and right after
         # it the second (another device): the difference is what the first API call costs on its own.
-        $t = [ordered]@{}
+        $t = [ordered]@{ client = 'Module' }
         $sw = [System.Diagnostics.Stopwatch]::StartNew()
         Import-Module $ModulePath -ErrorAction Stop
         $t.importMs = $sw.Elapsed.TotalMilliseconds

@@ -6,7 +6,9 @@
     Runs everything on this machine in one go (issues 7, 10 and 13) and prints the tables and the targets:
       import      whole processes, interleaved, median: `pwsh -NoProfile -Command exit`, then Import-Module of an
                   empty manifest module (bench/EmptyModule), of a trivial binary module with one cmdlet
-                  (bench/TrivialModule, built here) and of this module; plus in-process import time;
+                  (bench/TrivialModule, built here), of the same with a format and a types file, and of this module;
+                  the same (but the empty manifest) on a precompiled copy of pwsh (as release packages are, where the
+                  dotnet tool is IL only); plus in-process import time;
       per op      create -> get -> delete rounds against the bundled simulator (no latency) at steady state: every
                   client warms up for the same number of rounds (timed in blocks, to show where per-round time
                   stops falling), then per operation = sample time / (3 x rounds), median of samples: the module's
@@ -14,7 +16,9 @@
                   10.0.0); bare fetch in Node; floor 1, a bare .NET HttpClient loop (bench/HttpFloor); floor 2, a
                   PowerShell loop of 4 trivial cmdlet calls per round;
       connections TCP connections each client opened to the simulator (ss -tan before and after the run);
-      first call  in fresh processes: the first New-NacQodSession after import against the second;
+      first call  in fresh processes: the first New-NacQodSession after import against the second, also on the
+                  precompiled pwsh; the first request against the second of a bare .NET HttpClient and of
+                  Invoke-RestMethod;
       job         a whole scheduled job (fresh pwsh, import, create one session, delete it: bench/jobs/ModuleJob.ps1)
                   against the same job written with Invoke-RestMethod (bench/jobs/IrmJob.ps1), interleaved;
       memory      working set and managed heap after import, after a warm-up and over 10,000 operations;
@@ -68,6 +72,7 @@ $FloorProject = Join-Path $BenchDir 'HttpFloor/HttpFloor.csproj'
 $FloorDll = Join-Path $BenchDir 'HttpFloor/bin/Release/net10.0/HttpFloor.dll'
 $TrivialProject = Join-Path $BenchDir 'TrivialModule/TrivialModule.csproj'
 $TrivialManifest = Join-Path $BenchDir 'TrivialModule/bin/Release/netstandard2.0/TrivialModule.psd1'
+$TrivialFormattedManifest = Join-Path $BenchDir 'TrivialModule/bin/Release/netstandard2.0/TrivialFormatted.psd1'
 $EmptyManifest = Join-Path $BenchDir 'EmptyModule/EmptyModule.psd1'
 $ModuleJob = Join-Path $BenchDir 'jobs/ModuleJob.ps1'
 $IrmJob = Join-Path $BenchDir 'jobs/IrmJob.ps1'
@@ -77,13 +82,16 @@ $IrmJob = Join-Path $BenchDir 'jobs/IrmJob.ps1'
 # machine the module's and Invoke-RestMethod's per-round time falls for about 2,000 rounds (tiered JIT, PowerShell's
 # compiled script blocks) and is flat after; 5,000 rounds (the issue's figure) leaves a margin of 2.5x. The result
 # shows each client's warm-up curve and where it settled.
+# Memory: the warm-up is the per-op one, 5,000 rounds of 3 operations, so that the 10,000 operations measured start
+# at steady state. After 6,000 the working set still grew +5.5, +2.3, +0.6, +0.8 MiB per 2,500 operations (the heap
+# flat): the JIT and the runtime settling, which a leak check must not count; after about 12,500 it is flat.
 $P = if ($Quick) {
     @{ ImportRuns = 5; FirstCallRuns = 3; JobRuns = 3; Passes = 1; Warmup = 1000; WarmupBlock = 250; Samples = 2; Rounds = 200
        MemoryWarmupOps = 1500; MemoryOps = 2000; MemoryCheckpoints = 4; BulkClearSamples = 1; BulkClearCount = 200; BulkLatencyMs = 50
        BulkCount = 200; BulkSamples = 1; ListingSizes = '10,100,1000'; ListingSamples = 2; RateCount = 120; RateThrottleLimits = @(1, 16) }
 } else {
     @{ ImportRuns = 21; FirstCallRuns = 7; JobRuns = 11; Passes = 2; Warmup = 5000; WarmupBlock = 500; Samples = 4; Rounds = 500
-       MemoryWarmupOps = 6000; MemoryOps = 10000; MemoryCheckpoints = 4; BulkClearSamples = 3; BulkClearCount = 200; BulkLatencyMs = 50
+       MemoryWarmupOps = 15000; MemoryOps = 10000; MemoryCheckpoints = 4; BulkClearSamples = 3; BulkClearCount = 200; BulkLatencyMs = 50
        BulkCount = 1000; BulkSamples = 2; ListingSizes = '10,100,1000,10000'; ListingSamples = 3; RateCount = 300; RateThrottleLimits = @(1, 16, 32) }
 }
 $Started = Get-Date
@@ -151,9 +159,9 @@ try {
 $PwshVersion = "$probe".Trim()
 $PwshDisplay = (@($PwshFile) + $PwshPrefix) -join ' '
 
-function Invoke-Worker([string] $scenario, [hashtable] $arguments) {
+function Invoke-Worker([string] $scenario, [hashtable] $arguments, [string[]] $prefix = $PwshPrefix) {
     $result = Join-Path $WorkDir ("$scenario-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.json')
-    $list = $PwshPrefix + @('-NoProfile', '-NonInteractive', '-File', $Worker, '-Scenario', $scenario, '-ResultPath', $result, '-ModulePath', $ModulePath)
+    $list = $prefix + @('-NoProfile', '-NonInteractive', '-File', $Worker, '-Scenario', $scenario, '-ResultPath', $result, '-ModulePath', $ModulePath)
     foreach ($k in $arguments.Keys) { $list += @("-$k", "$($arguments[$k])") }
     $display = "$PwshFile " + (($list | ForEach-Object { if ($_ -match '\s') { "'$_'" } else { $_ } }) -join ' ')
     if (-not $Commands.Contains(($display -replace '-ResultPath \S+', '-ResultPath <file>'))) { $Commands.Add(($display -replace '-ResultPath \S+', '-ResultPath <file>')) }
@@ -268,6 +276,46 @@ $HostFile = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileNam
 $HostPrefix = @(if ((Split-Path -Leaf $HostFile) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
 $HostDisplay = if ($HostPrefix) { 'dotnet <PSHOME>/pwsh.dll' } else { $HostFile }
 
+# PowerShell as users of an installed pwsh run it. Its release packages are built precompiled (crossgen); the
+# `dotnet pwsh` tool package is IL only, so there every part of PowerShell's own code that an import runs (the
+# manifest, the format and types loaders) is JIT-compiled first: a module with a format file pays for that where a
+# trivial module does not. This makes a copy of PSHOME with PowerShell's engine assemblies precompiled (ReadyToRun,
+# by crossgen2 from the NuGet cache, which build.ps1's precompile of the core restores) and measures import and the
+# first call there too. $null, with the reason in $PrecompiledPwshReason, when it cannot be made here.
+$PrecompiledPwshReason = $null
+function New-PrecompiledPwsh {
+    if (-not $HostPrefix) { $script:PrecompiledPwshReason = "pwsh here is $HostFile, not the dotnet tool"; return $null }
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $runtime = [Environment]::Version
+    $crossgen = Get-ChildItem (Join-Path $nuget "microsoft.netcore.app.crossgen2.$os-$arch") -Directory -ErrorAction SilentlyContinue |
+        Where-Object { $_.Name -like "$($runtime.Major).$($runtime.Minor).*" } | Sort-Object { [version]($_.Name -replace '-.*$', '') } -Descending |
+        ForEach-Object { Join-Path $_.FullName "tools/crossgen2$(if ($IsWindows) { '.exe' })" } | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $crossgen) { $script:PrecompiledPwshReason = "no crossgen2 $($runtime.Major).$($runtime.Minor) for $os-$arch in $nuget (build.ps1 restores it)"; return $null }
+    $target = Join-Path $OutDir 'pwsh-precompiled'
+    $stamp = Join-Path $target '.made-from'
+    $source = "$PSHOME|$((Get-Item (Join-Path $PSHOME 'System.Management.Automation.dll')).LastWriteTimeUtc.Ticks)|$crossgen"
+    if ((Test-Path $stamp) -and (Get-Content -Raw $stamp) -eq $source) { return Join-Path $target 'pwsh.dll' }
+    if (Test-Path $target) { Remove-Item $target -Recurse -Force }
+    Copy-Item $PSHOME $target -Recurse
+    $framework = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()
+    # The engine and what it loads to start and to import a module; the rest of PSHOME stays IL.
+    foreach ($name in 'System.Management.Automation', 'pwsh', 'Microsoft.PowerShell.ConsoleHost', 'Microsoft.PowerShell.Commands.Utility',
+        'Microsoft.PowerShell.Commands.Management', 'Microsoft.PowerShell.Security', 'Microsoft.PowerShell.SDK', 'Microsoft.ApplicationInsights', 'Newtonsoft.Json') {
+        $il = Join-Path $PSHOME "$name.dll"
+        if (-not (Test-Path $il)) { continue }
+        # A response file: pwsh on Unix would expand the *.dll of a native command's argument itself.
+        $rsp = Join-Path $WorkDir "crossgen-$name.rsp"
+        Set-Content -Path $rsp -Value @($il, '-o:' + (Join-Path $target "$name.dll"), '-r:' + (Join-Path $framework '*.dll'), '-r:' + (Join-Path $PSHOME '*.dll'),
+            "--targetos:$os", "--targetarch:$arch", '-O')
+        $output = & $crossgen "@$rsp" 2>&1
+        if ($LASTEXITCODE -ne 0) { $script:PrecompiledPwshReason = "crossgen2 failed on $name.dll: $($output | Select-Object -Last 3)"; Remove-Item $target -Recurse -Force; return $null }
+    }
+    Set-Content -Path $stamp -Value $source -NoNewline
+    Join-Path $target 'pwsh.dll'
+}
+
 # Starts one process (pwsh directly unless $file says otherwise) from the repository root, waits for it, and
 # returns its wall time in ms; $environment adds variables to the child's environment only (never to its
 # command line: the token travels there).
@@ -316,25 +364,45 @@ function Get-SettledAfter([double[]] $blocks, [int] $blockRounds, [double] $stea
 # 1. import: whole processes, interleaved so that drift hits every variant alike
 
 Wait-Idle 'import'
-Write-Step "Import: $($P.ImportRuns) x each of bare pwsh, empty manifest, trivial binary module, this module (interleaved)"
+$PrecompiledPwsh = New-PrecompiledPwsh
+if ($PrecompiledPwsh) { $Commands.Add("crossgen2 of PowerShell's engine assemblies into a copy of PSHOME: $(Split-Path $PrecompiledPwsh)") }
+else { Write-Warning "No precompiled copy of pwsh: $PrecompiledPwshReason. Import and first call are measured on the IL-only pwsh alone." }
+Write-Step "Import: $($P.ImportRuns) x each of bare pwsh, empty manifest, trivial binary module (alone and with a format and types file), this module$(if ($PrecompiledPwsh) { '; the same but the empty manifest on a precompiled pwsh' }) (interleaved)"
+function New-ImportVariant([string[]] $pwsh, [string] $command) { @{ Arguments = $pwsh + @('-NoProfile', '-Command', $command); Environment = @{} } }
 $importVariants = [ordered]@{
-    bare    = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', 'exit'); Environment = @{} }
-    empty   = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', "Import-Module '$EmptyManifest'"); Environment = @{} }
-    trivial = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', "Import-Module '$TrivialManifest'"); Environment = @{} }
-    module  = @{ Arguments = $HostPrefix + @('-NoProfile', '-Command', "Import-Module '$ModulePath'"); Environment = @{} }
+    bare             = New-ImportVariant $HostPrefix 'exit'
+    empty            = New-ImportVariant $HostPrefix "Import-Module '$EmptyManifest'"
+    trivial          = New-ImportVariant $HostPrefix "Import-Module '$TrivialManifest'"
+    trivialFormatted = New-ImportVariant $HostPrefix "Import-Module '$TrivialFormattedManifest'"
+    module           = New-ImportVariant $HostPrefix "Import-Module '$ModulePath'"
+}
+if ($PrecompiledPwsh) {
+    foreach ($name in 'bare', 'trivial', 'trivialFormatted', 'module') {
+        $importVariants["${name}Precompiled"] = New-ImportVariant @($PrecompiledPwsh) $importVariants[$name].Arguments[-1]
+    }
 }
 foreach ($v in $importVariants.Values) {
-    $shown = foreach ($a in $v.Arguments | Select-Object -Skip $HostPrefix.Count) { if ($a -match '\s') { '"' + $a + '"' } else { $a } }
-    $Commands.Add("$HostDisplay " + ($shown -join ' '))
+    $shown = foreach ($a in $v.Arguments) { if ($a -match '\s') { '"' + $a + '"' } elseif ($HostPrefix -contains $a) { '<PSHOME>/pwsh.dll' } elseif ($a -eq $PrecompiledPwsh) { '<precompiled PSHOME>/pwsh.dll' } else { $a } }
+    $Commands.Add("$(if ($HostPrefix) { 'dotnet' } else { $HostFile }) " + ($shown -join ' '))
 }
 $importTimes = Measure-Interleaved $importVariants $P.ImportRuns
-$Import = [ordered]@{ runs = $P.ImportRuns }
+$Import = [ordered]@{ runs = $P.ImportRuns; precompiledPwsh = [bool]$PrecompiledPwsh; precompiledPwshReason = $PrecompiledPwshReason }
 foreach ($name in $importTimes.Keys) { $Import["${name}Ms"] = $importTimes[$name]; $Import["${name}MedianMs"] = Get-Median $importTimes[$name] }
 $Import.importMedianMs = $Import.moduleMedianMs
 $Import.addedMs = $Import.moduleMedianMs - $Import.bareMedianMs
 $Import.overTrivialMs = $Import.moduleMedianMs - $Import.trivialMedianMs
-Write-Host ("bare {0:N0} ms; empty manifest {1:+0;-0}; trivial binary module {2:+0;-0}; this module {3:+0;-0} ms (over trivial: {4:+0;-0} ms)" -f $Import.bareMedianMs,
-    ($Import.emptyMedianMs - $Import.bareMedianMs), ($Import.trivialMedianMs - $Import.bareMedianMs), $Import.addedMs, $Import.overTrivialMs)
+$Import.formatAndTypesMs = $Import.trivialFormattedMedianMs - $Import.trivialMedianMs
+$Import.overTrivialFormattedMs = $Import.moduleMedianMs - $Import.trivialFormattedMedianMs
+Write-Host ("bare {0:N0} ms; empty manifest {1:+0;-0}; trivial binary module {2:+0;-0}; with a format and types file {3:+0;-0}; this module {4:+0;-0} ms (over trivial: {5:+0;-0} ms)" -f $Import.bareMedianMs,
+    ($Import.emptyMedianMs - $Import.bareMedianMs), ($Import.trivialMedianMs - $Import.bareMedianMs), ($Import.trivialFormattedMedianMs - $Import.bareMedianMs), $Import.addedMs, $Import.overTrivialMs)
+if ($PrecompiledPwsh) {
+    $Import.overTrivialPrecompiledMs = $Import.modulePrecompiledMedianMs - $Import.trivialPrecompiledMedianMs
+    $Import.formatAndTypesPrecompiledMs = $Import.trivialFormattedPrecompiledMedianMs - $Import.trivialPrecompiledMedianMs
+    $Import.overTrivialFormattedPrecompiledMs = $Import.modulePrecompiledMedianMs - $Import.trivialFormattedPrecompiledMedianMs
+    Write-Host ("precompiled pwsh: bare {0:N0} ms; trivial binary module {1:+0;-0}; with a format and types file {2:+0;-0}; this module {3:+0;-0} ms (over trivial: {4:+0;-0} ms)" -f $Import.barePrecompiledMedianMs,
+        ($Import.trivialPrecompiledMedianMs - $Import.barePrecompiledMedianMs), ($Import.trivialFormattedPrecompiledMedianMs - $Import.barePrecompiledMedianMs),
+        ($Import.modulePrecompiledMedianMs - $Import.barePrecompiledMedianMs), $Import.overTrivialPrecompiledMs)
+}
 
 $sim0 = $null; $simIrm = $null; $sim50 = $null
 try {
@@ -443,6 +511,30 @@ try {
     $FirstCall.firstOverSecondMs = $FirstCall.firstNewNacQodSessionMsMedian - $FirstCall.secondNewNacQodSessionMsMedian
     Write-Host ("in-process Import-Module {0:N0} ms; first New-NacQodSession {1:N1} ms, second {2:N1} ms: the first costs {3:N1} ms more" -f
         $FirstCall.importMsMedian, $FirstCall.firstNewNacQodSessionMsMedian, $FirstCall.secondNewNacQodSessionMsMedian, $FirstCall.firstOverSecondMs)
+
+    # What the first request costs others, in fresh processes too: a bare .NET HttpClient (floor 1's program: the
+    # HTTP stack and JSON are loaded and compiled on any .NET process's first request), Invoke-RestMethod in pwsh,
+    # and the module on a precompiled pwsh (see New-PrecompiledPwsh).
+    function Get-FirstOverSecond($runs, [string] $first, [string] $second) {
+        $f = Get-Median ([double[]]@($runs | ForEach-Object { $_[$first] })); $s = Get-Median ([double[]]@($runs | ForEach-Object { $_[$second] }))
+        [ordered]@{ firstMs = $f; secondMs = $s; firstOverSecondMs = $f - $s; raw = $runs }
+    }
+    $peers = [ordered]@{ httpClient = [System.Collections.Generic.List[object]]::new(); irm = [System.Collections.Generic.List[object]]::new(); precompiled = [System.Collections.Generic.List[object]]::new() }
+    $Commands.Add("dotnet bench/HttpFloor/bin/Release/net10.0/HttpFloor.dll --base-url <sim> --first-call 1")
+    for ($i = 0; $i -lt $P.FirstCallRuns; $i++) {
+        Reset-Simulator $sim0
+        $peers.httpClient.Add((Invoke-Native dotnet @($FloorDll, '--base-url', $sim0.BaseUrl, '--first-call', '1', '--phone-base', "$(36792000000 + 10 * $i)") | ConvertFrom-Json -AsHashtable))
+        $peers.irm.Add((Invoke-Worker 'FirstCall' @{ BaseUrl = $sim0.BaseUrl; Client = 'Irm'; PhoneBase = 36793000000 + 10 * $i }))
+        if ($PrecompiledPwsh) { $peers.precompiled.Add((Invoke-Worker 'FirstCall' @{ BaseUrl = $sim0.BaseUrl; PhoneBase = 36794000000 + 10 * $i } @($PrecompiledPwsh))) }
+    }
+    $FirstCall.httpClient = Get-FirstOverSecond $peers.httpClient 'firstCallMs' 'secondCallMs'
+    $FirstCall.irm = Get-FirstOverSecond $peers.irm 'firstCallMs' 'secondCallMs'
+    Write-Host ("first request over the second: bare .NET HttpClient {0:N1} ms, Invoke-RestMethod {1:N1} ms" -f $FirstCall.httpClient.firstOverSecondMs, $FirstCall.irm.firstOverSecondMs)
+    if ($PrecompiledPwsh) {
+        $FirstCall.precompiled = Get-FirstOverSecond $peers.precompiled 'firstNewNacQodSessionMs' 'secondNewNacQodSessionMs'
+        $FirstCall.precompiled.importMs = Get-Median ([double[]]@($peers.precompiled | ForEach-Object { $_.importMs }))
+        Write-Host ("precompiled pwsh: in-process Import-Module {0:N0} ms; first New-NacQodSession costs {1:N1} ms more than the second" -f $FirstCall.precompiled.importMs, $FirstCall.precompiled.firstOverSecondMs)
+    }
 
     # ---- a whole scheduled job, module against Invoke-RestMethod (fresh processes, interleaved) ------------
     Wait-Idle 'job'
@@ -612,8 +704,10 @@ $Targets = @(
     [ordered]@{ issue = 13; target = "Per op at steady state, module at most 1/2 of Nokia's TypeScript SDK"; measured = ('{0:N2}x ({1:N3} / {2:N3} ms)' -f ($mod / $PerOp.sdk.medianPerOpMs), $mod, $PerOp.sdk.medianPerOpMs); limit = '0.50x'; met = $mod -le 0.5 * $PerOp.sdk.medianPerOpMs }
     [ordered]@{ issue = 13; target = 'Per op at steady state, module at most 1/2 of the Invoke-RestMethod script'; measured = ('{0:N2}x ({1:N3} / {2:N3} ms)' -f ($mod / $PerOp.irm.medianPerOpMs), $mod, $PerOp.irm.medianPerOpMs); limit = '0.50x'; met = $mod -le 0.5 * $PerOp.irm.medianPerOpMs }
     [ordered]@{ issue = 13; target = 'Per op at steady state, module at most 1.5x the sum of the two floors'; measured = ('{0:N2}x ({1:N3} / {2:N3} ms)' -f ($mod / $floorSum), $mod, $floorSum); limit = '1.50x'; met = $mod -le 1.5 * $floorSum }
-    [ordered]@{ issue = 13; target = "Import at most 25 ms over a trivial binary module (whole process, median of $($P.ImportRuns) interleaved)"; measured = ('{0:N0} ms ({1:N0} / {2:N0} ms)' -f $Import.overTrivialMs, $Import.moduleMedianMs, $Import.trivialMedianMs); limit = '25 ms'; met = $Import.overTrivialMs -le 25 }
-    [ordered]@{ issue = 13; target = "First New-NacQodSession after import at most 60 ms over the second (median of $($P.FirstCallRuns) fresh processes)"; measured = ('{0:N0} ms ({1:N1} / {2:N1} ms)' -f $FirstCall.firstOverSecondMs, $FirstCall.firstNewNacQodSessionMsMedian, $FirstCall.secondNewNacQodSessionMsMedian); limit = '60 ms'; met = $FirstCall.firstOverSecondMs -le 60 }
+    [ordered]@{ issue = 13; target = "Import at most 25 ms over a trivial binary module (whole process, median of $($P.ImportRuns) interleaved)"; measured = ('{0:N0} ms ({1:N0} / {2:N0} ms); any format + types file alone: {3:+0;-0} ms{4}' -f $Import.overTrivialMs, $Import.moduleMedianMs, $Import.trivialMedianMs, $Import.formatAndTypesMs,
+        $(if ($Import.precompiledPwsh) { '; precompiled pwsh: {0:N0} ms (format + types alone {1:+0;-0})' -f $Import.overTrivialPrecompiledMs, $Import.formatAndTypesPrecompiledMs })); limit = '25 ms'; met = $Import.overTrivialMs -le 25 }
+    [ordered]@{ issue = 13; target = "First New-NacQodSession after import at most 60 ms over the second (median of $($P.FirstCallRuns) fresh processes)"; measured = ('{0:N0} ms ({1:N1} / {2:N1} ms); first request over second of a bare .NET HttpClient: {3:N0} ms, Invoke-RestMethod: {4:N0} ms{5}' -f $FirstCall.firstOverSecondMs, $FirstCall.firstNewNacQodSessionMsMedian, $FirstCall.secondNewNacQodSessionMsMedian,
+        $FirstCall.httpClient.firstOverSecondMs, $FirstCall.irm.firstOverSecondMs, $(if ($FirstCall.Contains('precompiled')) { '; module on a precompiled pwsh: {0:N0} ms' -f $FirstCall.precompiled.firstOverSecondMs })); limit = '60 ms'; met = $FirstCall.firstOverSecondMs -le 60 }
     [ordered]@{ issue = 13; target = "Whole scheduled job (pwsh, import, create, delete) no slower than the Invoke-RestMethod job (median of $($P.JobRuns) interleaved)"; measured = ('{0:N2}x ({1:N0} / {2:N0} ms)' -f $Job.ratio, $Job.moduleMedianMs, $Job.irmMedianMs); limit = '1.00x'; met = $Job.moduleMedianMs -le $Job.irmMedianMs -and $Job.sessionsLeft -eq 0 -and $Job.sessionsCreated -eq 2 * ($P.JobRuns + 2) }
     [ordered]@{ issue = 13; target = "Bulk $($P.BulkCount) creates + removals at $($P.BulkLatencyMs) ms: module at -ThrottleLimit 32 faster than the TS SDK (16) and ForEach-Object -Parallel (16), every item created and removed"
         measured = ('{0:N0} ms vs {1:N0} ms (SDK) and {2:N0} ms (-Parallel); clean: {3}/{4}/{5}' -f $b32.totalMedianMs, $bSdk.totalMedianMs, $bIrm.totalMedianMs, $b32.clean, $bSdk.clean, $bIrm.clean)
@@ -651,11 +745,24 @@ $rows = foreach ($name in 'module', 'irm', 'sdk', 'fetch', 'httpclient', 'cmdlet
         'TCP conns'       = if ($null -eq $r.tcpConnections) { '-' } else { "$($r.tcpConnections)/$($r.httpRequests) req" }
     }
 }
+$labels = [ordered]@{
+        bare = 'pwsh -NoProfile -Command exit (the runtime host and pwsh.dll directly)'; empty = 'Import-Module of an empty manifest module'
+        trivial = 'Import-Module of a trivial binary module (one cmdlet)'; trivialFormatted = 'the trivial module with a format file (one view) and a types file (one property set)'
+        module = 'Import-Module NetworkAsCode'
+}
 $importRows = @(
-    [pscustomobject]@{ Process = 'pwsh -NoProfile -Command exit (the runtime host and pwsh.dll directly)'; 'ms (median)' = '{0:N0}' -f $Import.bareMedianMs; 'over bare' = '-'; 'over trivial module' = '-' }
-    foreach ($v in @(@('empty', 'Import-Module of an empty manifest module'), @('trivial', 'Import-Module of a trivial binary module (one cmdlet)'), @('module', 'Import-Module NetworkAsCode'))) {
-        $ms = $Import["$($v[0])MedianMs"]
-        [pscustomobject]@{ Process = $v[1]; 'ms (median)' = '{0:N0}' -f $ms; 'over bare' = '{0:+0;-0}' -f ($ms - $Import.bareMedianMs); 'over trivial module' = if ($v[0] -eq 'module') { '{0:+0;-0}' -f ($ms - $Import.trivialMedianMs) } else { '-' } }
+    foreach ($pwsh in '', 'Precompiled') {
+        if ($pwsh -and -not $Import.precompiledPwsh) { continue }
+        foreach ($name in $labels.Keys) {
+            $ms = $Import["$name${pwsh}MedianMs"]
+            if ($null -eq $ms) { continue }
+            $bare = $Import["bare${pwsh}MedianMs"]; $trivial = $Import["trivial${pwsh}MedianMs"]
+            [pscustomobject]@{
+                pwsh = if ($pwsh) { 'precompiled' } else { 'dotnet tool (IL)' }; Process = $labels[$name]; 'ms (median)' = '{0:N0}' -f $ms
+                'over bare' = if ($name -eq 'bare') { '-' } else { '{0:+0;-0}' -f ($ms - $bare) }
+                'over trivial module' = if ($name -in 'trivialFormatted', 'module') { '{0:+0;-0}' -f ($ms - $trivial) } else { '-' }
+            }
+        }
     }
 )
 $bulkRows = foreach ($k in $Bulk.clients.Keys) {
@@ -675,6 +782,9 @@ $listingRows = foreach ($row in $Listing.sizes) {
 $other = @(
     [pscustomobject]@{ Measurement = "In-process Import-Module (median of $($P.FirstCallRuns))"; Value = '{0:N0} ms' -f $FirstCall.importMsMedian }
     [pscustomobject]@{ Measurement = 'First New-NacQodSession after import / second (Connect-Nac and New-NacDevice before them)'; Value = '{0:N1} ms / {1:N1} ms (first costs {2:N1} ms more)' -f $FirstCall.firstNewNacQodSessionMsMedian, $FirstCall.secondNewNacQodSessionMsMedian, $FirstCall.firstOverSecondMs }
+    if ($FirstCall.Contains('precompiled')) { [pscustomobject]@{ Measurement = 'The same on a precompiled pwsh: in-process Import-Module; first / second New-NacQodSession'; Value = '{0:N0} ms; {1:N1} ms / {2:N1} ms (first costs {3:N1} ms more)' -f $FirstCall.precompiled.importMs, $FirstCall.precompiled.firstMs, $FirstCall.precompiled.secondMs, $FirstCall.precompiled.firstOverSecondMs } }
+    [pscustomobject]@{ Measurement = 'First create / second of a bare .NET HttpClient process (bench/HttpFloor --first-call 1)'; Value = '{0:N1} ms / {1:N1} ms (first costs {2:N1} ms more)' -f $FirstCall.httpClient.firstMs, $FirstCall.httpClient.secondMs, $FirstCall.httpClient.firstOverSecondMs }
+    [pscustomobject]@{ Measurement = 'First Invoke-RestMethod create of a fresh pwsh / second'; Value = '{0:N1} ms / {1:N1} ms (first costs {2:N1} ms more)' -f $FirstCall.irm.firstMs, $FirstCall.irm.secondMs, $FirstCall.irm.firstOverSecondMs }
     [pscustomobject]@{ Measurement = 'First Get-NacQodSession / Remove-NacQodSession; second Get + Remove'; Value = '{0:N1} ms / {1:N1} ms; {2:N1} ms' -f $FirstCall.firstGetNacQodSessionMsMedian, $FirstCall.firstRemoveNacQodSessionMsMedian, $FirstCall.secondGetAndRemoveMsMedian }
     [pscustomobject]@{ Measurement = "Whole job, module / Invoke-RestMethod (median of $($P.JobRuns))"; Value = '{0:N0} ms / {1:N0} ms ({2:N2}x)' -f $Job.moduleMedianMs, $Job.irmMedianMs, $Job.ratio }
     [pscustomobject]@{ Measurement = "Clear-NacQodSession, $($P.BulkClearCount) sessions at $($P.BulkLatencyMs) ms (median of $($P.BulkClearSamples))"; Value = '{0:N0} ms (concurrency {1:N1})' -f $BulkClear.medianMs, $BulkClear.effectiveConcurrency }
@@ -712,10 +822,12 @@ $Results = [ordered]@{
         "Per operation = sample time / (3 x rounds); each round is create, get, delete of a session of its own device; median over samples. Every client first runs $($P.Warmup) warm-up rounds, timed in blocks of $($P.WarmupBlock); 'steady after' is how many warm-up rounds ran before a block first came within 15 % of the client's median."
         'Floor 2 is Write-Output -InputObject called 4 times per round, each result assigned: the module loop calls 4 binary cmdlets per round (New-NacDevice, New-NacQodSession, Get-NacQodSession, Remove-NacQodSession), each binding named parameters and assigning its output.'
         'Import and whole job: whole processes started as the runtime host with pwsh.dll of the running PowerShell (as a scheduler starts an installed pwsh; `dotnet pwsh` would add its tool-manifest lookup, ~0.4 s and noisy, to every variant), from the repository root; the variants interleaved with a rotating order, after 2 unmeasured runs of each.'
-        'First call: Import-Module, New-NacDevice, Connect-Nac, then New-NacQodSession twice in a row (two devices); the difference is what the first API call costs on its own.'
+        'Precompiled pwsh: the dotnet tool package of PowerShell is IL only; its release packages are built precompiled. A copy of PSHOME (out/bench/pwsh-precompiled) with System.Management.Automation, pwsh, the console host, Commands.Utility/Management, Security, the SDK, ApplicationInsights and Newtonsoft.Json compiled by crossgen2 (ReadyToRun) stands for an installed pwsh: there PowerShell''s own import code (manifest, format and types loaders) is not JIT-compiled first.'
+        'Import baselines: bench/TrivialModule/TrivialFormatted.psd1 is the trivial module plus a format file with one table view and a types file with one default display property set (the two kinds of file this module ships; the view is never used): what PowerShell spends on such files whatever they hold.'
+        'First call: Import-Module, New-NacDevice, Connect-Nac, then New-NacQodSession twice in a row (two devices); the difference is what the first API call costs on its own. Peers in fresh processes too: bench/HttpFloor --first-call 1 (two creates by a bare HttpClient, as floor 1 sends them) and the first two Invoke-RestMethod creates of a fresh pwsh (bench/BenchWorker.ps1 -Scenario FirstCall -Client Irm).'
         'Whole job: bench/jobs/ModuleJob.ps1 and bench/jobs/IrmJob.ps1 as `pwsh -NoProfile -File`, the token and endpoint in NAC_TOKEN / NAC_BASE_URL, interleaved, after 2 unmeasured runs of each.'
         'TCP connections: client-side ports of rows to/from the simulator port in `ss -Htan` (any state, TIME-WAIT included) after the run and not before it. The Invoke-RestMethod per-op loop (a connection per request) runs against a second simulator so that its TIME-WAIT ports, reused by the kernel, cannot hide the other clients'' connections.'
-        'Memory: each reading after a forced full GC (GC.Collect, WaitForPendingFinalizers, GC.Collect); "flat" = heap growth < 1 MiB (100 bytes per operation over 10,000) and working-set growth < 5 MiB between the reading after the warm-up and the last one.'
+        "Memory: each reading after a forced full GC (GC.Collect, WaitForPendingFinalizers, GC.Collect); the warm-up ($($P.MemoryWarmupOps) operations) is the per-op one, so the run starts at steady state; `"flat`" = heap growth < 1 MiB (100 bytes per operation over 10,000) and working-set growth < 5 MiB between the reading after the warm-up and the last one."
         'Bulk (1,000): devices built before the clock starts; the module pipes devices into New-NacQodSession -ThrottleLimit N and the created sessions into Remove-NacQodSession -ThrottleLimit N; the TS SDK runs a pool of 16 workers over createSessionV1 then deleteSessionV1 (maxRetries 0); ForEach-Object -Parallel -ThrottleLimit 16 runs Invoke-RestMethod POST then DELETE. Peak RSS = VmHWM of the client process over its whole life (runtime start and import included); RSS before = VmRSS just before the creates. Every item checked on the simulator (sessions created, deleted, left).'
         'Listing: one device holding N sessions on distinct service ports, set up by a plain HttpClient (16 connections, not measured); after a warm-up of 8 formatted listings of 1,000 (timed, reported apart); median of the timings (at most 3 at 10,000).'
         'Bulk clear (issue 7): setup made concurrently by a plain HttpClient and not measured; the process first warms up with one create and one clear.'
@@ -773,6 +885,10 @@ Add-Md ''
 Add-Md "## Import (whole process, median of $($P.ImportRuns) interleaved)"
 Add-Md ''
 Add-MdTable $importRows
+Add-Md ''
+Add-Md ("A format and a types file cost any module {0:+0;-0} ms here{1}; this module costs {2:+0;-0} ms over the trivial module that has them{3}. The dotnet tool's pwsh is IL only: there PowerShell JIT-compiles its own manifest, format and types code on the first import that needs it; release packages of pwsh are precompiled (the precompiled rows)." -f
+    $Import.formatAndTypesMs, $(if ($Import.precompiledPwsh) { ' ({0:+0;-0} ms on a precompiled pwsh)' -f $Import.formatAndTypesPrecompiledMs }), $Import.overTrivialFormattedMs,
+    $(if ($Import.precompiledPwsh) { ' ({0:+0;-0} ms on a precompiled pwsh)' -f $Import.overTrivialFormattedPrecompiledMs } else { " (no precompiled pwsh: $($Import.precompiledPwshReason))" }))
 Add-Md ''
 Add-Md "## Bulk: $($P.BulkCount) creates then $($P.BulkCount) removals at $($P.BulkLatencyMs) ms latency (median of $($P.BulkSamples))"
 Add-Md ''

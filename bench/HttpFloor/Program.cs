@@ -4,6 +4,9 @@
 //
 //   dotnet bench/HttpFloor/bin/Release/net10.0/HttpFloor.dll --base-url http://127.0.0.1:PORT
 //          [--warmup 50] [--warmup-block 500] [--samples 5] [--rounds 300] [--phone-base 36720000000]
+//   dotnet bench/HttpFloor/bin/Release/net10.0/HttpFloor.dll --base-url http://127.0.0.1:PORT --first-call 1
+//          the first create of the process and the second, timed apart (what any .NET client's first request
+//          costs: the HTTP stack and JSON are compiled and loaded then); both sessions deleted after.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -17,6 +20,7 @@ using System.Threading.Tasks;
 string baseUrl = "";
 int warmup = 50, warmupBlock = 500, samples = 5, rounds = 300;
 long phoneBase = 36720000000;
+bool firstCall = false;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     string value = args[i + 1];
@@ -28,6 +32,7 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--samples": samples = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--rounds": rounds = int.Parse(value, CultureInfo.InvariantCulture); break;
         case "--phone-base": phoneBase = long.Parse(value, CultureInfo.InvariantCulture); break;
+        case "--first-call": firstCall = value == "1"; break;
         default: throw new ArgumentException($"unknown option {args[i]}");
     }
 }
@@ -40,29 +45,48 @@ http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json")
 string root = baseUrl + "/quality-on-demand/v1/sessions";
 long n = 0;
 
-async Task Round()
+async Task<string> Create()
 {
     string phone = "+" + (phoneBase + n++ % 900000).ToString(CultureInfo.InvariantCulture);
     string body = "{\"qosProfile\":\"QOS_L\",\"device\":{\"phoneNumber\":\"" + phone +
                   "\"},\"applicationServer\":{\"ipv4Address\":\"233.252.0.2\"},\"duration\":600}";
     using var content = new StringContent(body, Encoding.UTF8, "application/json");
-    string id;
-    using (var created = await http.PostAsync(root, content))
-    {
-        if ((int)created.StatusCode != 201) throw new InvalidOperationException($"create: HTTP {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
-        using var doc = JsonDocument.Parse(await created.Content.ReadAsByteArrayAsync());
-        id = doc.RootElement.GetProperty("sessionId").GetString()!;
-    }
+    using var created = await http.PostAsync(root, content);
+    if ((int)created.StatusCode != 201) throw new InvalidOperationException($"create: HTTP {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+    using var doc = JsonDocument.Parse(await created.Content.ReadAsByteArrayAsync());
+    return doc.RootElement.GetProperty("sessionId").GetString()!;
+}
+
+async Task Delete(string id)
+{
+    using var deleted = await http.DeleteAsync(root + "/" + id);
+    if ((int)deleted.StatusCode != 204) throw new InvalidOperationException($"delete: HTTP {(int)deleted.StatusCode}");
+}
+
+if (firstCall)
+{
+    long t0 = Stopwatch.GetTimestamp();
+    string first = await Create();
+    double firstMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+    t0 = Stopwatch.GetTimestamp();
+    string second = await Create();
+    double secondMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+    await Delete(first);
+    await Delete(second);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"client\":\"httpclient\",\"firstCallMs\":{firstMs},\"secondCallMs\":{secondMs}}}"));
+    return;
+}
+
+async Task Round()
+{
+    string id = await Create();
     using (var got = await http.GetAsync(root + "/" + id))
     {
         if ((int)got.StatusCode != 200) throw new InvalidOperationException($"get: HTTP {(int)got.StatusCode}");
         using var doc = JsonDocument.Parse(await got.Content.ReadAsByteArrayAsync());
         if (doc.RootElement.GetProperty("sessionId").GetString() != id) throw new InvalidOperationException("get returned another session");
     }
-    using (var deleted = await http.DeleteAsync(root + "/" + id))
-    {
-        if ((int)deleted.StatusCode != 204) throw new InvalidOperationException($"delete: HTTP {(int)deleted.StatusCode}");
-    }
+    await Delete(id);
 }
 
 // Warm-up in timed blocks (so the harness can show that the per-round time stopped falling), then the samples.
