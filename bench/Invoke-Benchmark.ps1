@@ -751,9 +751,9 @@ $rows = foreach ($name in 'module', 'irm', 'sdk', 'fetch', 'httpclient', 'cmdlet
     }
 }
 $labels = [ordered]@{
-        bare = 'pwsh -NoProfile -Command exit (the runtime host and pwsh.dll directly)'; empty = 'Import-Module of an empty manifest module'
-        trivial = 'Import-Module of a trivial binary module (one cmdlet)'; trivialFormatted = 'the trivial module with a format file (one view) and a types file (one property set)'
-        module = 'Import-Module NetworkAsCode'
+    bare = 'pwsh -NoProfile -Command exit (the runtime host and pwsh.dll directly)'; empty = 'Import-Module of an empty manifest module'
+    trivial = 'Import-Module of a trivial binary module (one cmdlet)'; trivialFormatted = 'the trivial module with a format file (one view) and a types file (one property set)'
+    module = 'Import-Module NetworkAsCode'
 }
 $importRows = @(
     foreach ($pwsh in '', 'Precompiled') {
