@@ -20,6 +20,8 @@ namespace NetworkAsCode.Core.Tests
             private readonly double _rate, _burst;
             private double _tokens, _at;
 
+            public double Rate => _rate;
+
             public Bucket(double rate, double burst, double at)
             {
                 _rate = rate;
@@ -39,7 +41,8 @@ namespace NetworkAsCode.Core.Tests
         }
 
         /// <summary>
-        /// One client, one request at a time, 2 ms each: a burst until the first 429, a Retry-After of one second,
+        /// One client, one request at a time, 2 ms each (faster in the burst when the bucket refills a token in 2 ms
+        /// or less, or it would never run dry): a burst until the first 429, a Retry-After of one second,
         /// then starts at <paramref name="sendRate"/> per second for <paramref name="seconds"/>; a 429 holds the
         /// client back a second again. Returns the model anchored at the first 429.
         /// </summary>
@@ -48,8 +51,9 @@ namespace NetworkAsCode.Core.Tests
             var model = new RateModel();
             double t = 100, latency = 0.002;
             limited = 0;
-            while (bucket.Take(t + (latency / 2))) t += latency;
-            t += latency;
+            double burstStep = Math.Min(latency, 0.5 / bucket.Rate);
+            while (bucket.Take(t + (burstStep / 2))) t += burstStep;
+            t += burstStep;
             model.Anchor(Ticks(t), burstGuess);
             limited++;
             double end = t + seconds;
