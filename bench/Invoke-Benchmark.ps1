@@ -274,7 +274,17 @@ if ($Machine.cpuBusyBeforeStartPercent -gt 10) { Write-Warning "The machine is b
 # 0.4 s here, and noisy) to every variant alike, which only blurs the differences being measured.
 $HostFile = [System.Diagnostics.Process]::GetCurrentProcess().MainModule.FileName
 $HostPrefix = @(if ((Split-Path -Leaf $HostFile) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
-$HostDisplay = if ($HostPrefix) { 'dotnet <PSHOME>/pwsh.dll' } else { $HostFile }
+
+# A whole-process command line as results.json lists it: the host, PSHOME (or the precompiled copy of it) by name.
+function Format-HostCommand([string[]] $arguments) {
+    $shown = foreach ($a in $arguments) {
+        if ($HostPrefix -contains $a) { '<PSHOME>/pwsh.dll' }
+        elseif ($PrecompiledPwsh -and $a -eq $PrecompiledPwsh) { '<precompiled PSHOME>/pwsh.dll' }
+        elseif ($a -match '\s') { '"' + $a + '"' }
+        else { $a }
+    }
+    "$(if ($HostPrefix) { 'dotnet' } else { $HostFile }) $($shown -join ' ')"
+}
 
 # PowerShell as users of an installed pwsh run it. Its release packages are built precompiled (crossgen); the
 # `dotnet pwsh` tool package is IL only, so there every part of PowerShell's own code that an import runs (the
@@ -382,8 +392,7 @@ if ($PrecompiledPwsh) {
     }
 }
 foreach ($v in $importVariants.Values) {
-    $shown = foreach ($a in $v.Arguments) { if ($a -match '\s') { '"' + $a + '"' } elseif ($HostPrefix -contains $a) { '<PSHOME>/pwsh.dll' } elseif ($a -eq $PrecompiledPwsh) { '<precompiled PSHOME>/pwsh.dll' } else { $a } }
-    $Commands.Add("$(if ($HostPrefix) { 'dotnet' } else { $HostFile }) " + ($shown -join ' '))
+    $Commands.Add((Format-HostCommand $v.Arguments))
 }
 $importTimes = Measure-Interleaved $importVariants $P.ImportRuns
 $Import = [ordered]@{ runs = $P.ImportRuns; precompiledPwsh = [bool]$PrecompiledPwsh; precompiledPwshReason = $PrecompiledPwshReason }
@@ -545,7 +554,7 @@ try {
         module = @{ Arguments = $HostPrefix + @('-NoProfile', '-File', $ModuleJob); Environment = $jobEnvironment }
         irm    = @{ Arguments = $HostPrefix + @('-NoProfile', '-File', $IrmJob); Environment = $jobEnvironment }
     }
-    foreach ($v in $jobVariants.Values) { $Commands.Add("NAC_TOKEN=<key> NAC_BASE_URL=<sim> NAC_BENCH_MODULE=<module> NAC_BENCH_PHONE=<phone> $HostDisplay $(($v.Arguments | Select-Object -Skip $HostPrefix.Count) -join ' ')") }
+    foreach ($v in $jobVariants.Values) { $Commands.Add("NAC_TOKEN=<key> NAC_BASE_URL=<sim> NAC_BENCH_MODULE=<module> NAC_BENCH_PHONE=<phone> $(Format-HostCommand $v.Arguments)") }
     $statsBefore = Get-SimStats $sim0
     $jobTimes = Measure-Interleaved $jobVariants $P.JobRuns
     $statsAfter = Get-SimStats $sim0

@@ -67,6 +67,7 @@ namespace NetworkAsCode.Http
         private const double PaceBelow = 0.97;              // of the learned rate: the bucket keeps a little slack
         private const double QuietGrowthPerSecond = 0.05;   // of a learned rate, with requests in flight
         private static readonly TimeSpan QuietGrowthAfter = TimeSpan.FromSeconds(2);
+        private static readonly long LullTicks = NacDeadline.StopwatchTicks(TimeSpan.FromSeconds(1));   // ends a stretch of successes
 
         private readonly object _gate = new object();
         private readonly LinkedList<TaskCompletionSource<bool>> _waiters = new LinkedList<TaskCompletionSource<bool>>();
@@ -240,7 +241,7 @@ namespace NetworkAsCode.Http
                         Refill(now);
                         Probe(now);
                         _credit -= 1;
-                        long wait = _credit >= 0 ? 0 : (long)(-_credit / _rate * Stopwatch.Frequency);
+                        long wait = _credit >= 0 ? 0 : NacDeadline.StopwatchTicks(TimeSpan.FromSeconds(-_credit / _rate));
                         held = new Admission(true, _generation, now + wait);
                         if (wait <= 0) return held;
                         pace = NacDeadline.FromStopwatchTicks(wait);
@@ -334,7 +335,7 @@ namespace NetworkAsCode.Http
         private void CountStretch()
         {
             long now = Stopwatch.GetTimestamp();
-            if (now - Volatile.Read(ref _lastSuccess) > Stopwatch.Frequency)
+            if (now - Volatile.Read(ref _lastSuccess) > LullTicks)
             {
                 Volatile.Write(ref _stretch, 0);
                 Volatile.Write(ref _stretchStart, now);
@@ -375,7 +376,7 @@ namespace NetworkAsCode.Http
         /// </summary>
         private void RefineBurst(ref double low, ref double high)
         {
-            double seconds = _stretchFirstLimited / (double)Stopwatch.Frequency;
+            double seconds = NacDeadline.FromStopwatchTicks(_stretchFirstLimited).TotalSeconds;
             for (int round = 0; round < 3; round++)
             {
                 // The 429 left half a token on average; the first success is timed a little late (its answer, not
@@ -453,7 +454,7 @@ namespace NetworkAsCode.Http
         {
             if (now > _creditAt)
             {
-                _credit = Math.Min(_creditMax, _credit + (_rate * (now - _creditAt) / Stopwatch.Frequency));
+                _credit = Math.Min(_creditMax, _credit + (_rate * NacDeadline.FromStopwatchTicks(now - _creditAt).TotalSeconds));
                 _creditAt = now;
             }
         }
@@ -465,7 +466,7 @@ namespace NetworkAsCode.Http
         /// </summary>
         private void Probe(long now)
         {
-            double seconds = (now - _rateGrown) / (double)Stopwatch.Frequency;
+            double seconds = NacDeadline.FromStopwatchTicks(now - _rateGrown).TotalSeconds;
             _rateGrown = now;
             if (!_probing)
             {
